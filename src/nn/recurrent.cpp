@@ -1,0 +1,515 @@
+// The recurrent stack: parameters, the time loops, and every matrix product.
+// The per-step pointwise work lives in cell_kernels.h.
+//
+// One "unit" is one layer in one direction. Its saved forward state, in time
+// order (t = 0..T-1 whatever the direction, so that the weight gradients are
+// single GEMMs over all steps):
+//   gates   [T, B, G*H]  gate activations
+//   states  [T+1, B, H]  hidden states; the forward direction keeps h0 in slot
+//                        0 and h_t in slot t+1, the reverse one h_t in slot t
+//                        and h0 in slot T. Either way the T states that fed the
+//                        steps are one contiguous block [T, B, H].
+//   cells   [T+1, B, H]  the same for the LSTM cell state
+//   aux     [T, B, H]    GRU: W_hn h + b_hn (reset after) or r * h (reset before)
+#include "recur/recurrent.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "nn/cell_kernels.h"
+#include "recur/gemm.h"
+
+namespace recur {
+
+std::string cell_name(CellKind cell) {
+  switch (cell) {
+    case CellKind::RnnTanh: return "rnn_tanh";
+    case CellKind::RnnRelu: return "rnn_relu";
+    case CellKind::Lstm: return "lstm";
+    case CellKind::Gru: return "gru";
+  }
+  return "?";
+}
+
+CellKind parse_cell(const std::string& name) {
+  if (name == "rnn_tanh" || name == "rnn") return CellKind::RnnTanh;
+  if (name == "rnn_relu") return CellKind::RnnRelu;
+  if (name == "lstm") return CellKind::Lstm;
+  if (name == "gru") return CellKind::Gru;
+  throw std::invalid_argument("unknown cell '" + name + "' (expected rnn_tanh, rnn_relu, lstm or gru)");
+}
+
+int64_t gate_count(CellKind cell) {
+  switch (cell) {
+    case CellKind::Lstm: return 4;
+    case CellKind::Gru: return 3;
+    default: return 1;
+  }
+}
+
+void RecurrentOptions::validate() const {
+  if (input_size <= 0) throw std::invalid_argument("input_size must be positive, got " + std::to_string(input_size));
+  if (hidden_size <= 0)
+    throw std::invalid_argument("hidden_size must be positive, got " + std::to_string(hidden_size));
+  if (num_layers <= 0) throw std::invalid_argument("num_layers must be positive, got " + std::to_string(num_layers));
+  if (!(dropout >= 0.0 && dropout < 1.0))
+    throw std::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout));
+}
+
+namespace {
+
+using kernels::StepRows;
+
+template <typename T>
+struct Unit {
+  Parameter<T>* weight_ih = nullptr;  // [G*H, I]
+  Parameter<T>* weight_hh = nullptr;  // [G*H, H]
+  Parameter<T>* bias_ih = nullptr;    // [G*H] or null without bias
+  Parameter<T>* bias_hh = nullptr;
+  bool reverse = false;
+  Tensor<T> gates, states, cells, aux;
+
+  // Slots of `states` (see the file comment).
+  int64_t initial_slot(int64_t T_) const { return reverse ? T_ : 0; }
+  int64_t prev_slot(int64_t t) const { return reverse ? t + 1 : t; }
+  int64_t out_slot(int64_t t) const { return reverse ? t : t + 1; }
+  int64_t final_slot(int64_t T_) const { return reverse ? 0 : T_; }
+  // The block [T, B, H] of the states that fed steps 0..T-1.
+  int64_t prev_block_slot() const { return reverse ? 1 : 0; }
+  // The time index of the s-th step this unit takes.
+  int64_t time_of_step(int64_t s, int64_t T_) const { return reverse ? T_ - 1 - s : s; }
+};
+
+}  // namespace
+
+template <typename T>
+struct Recurrent<T>::Impl {
+  RecurrentOptions options;
+  std::vector<Parameter<T>> parameters;  // PyTorch's order
+  std::vector<Unit<T>> units;            // layer-major, then direction
+
+  // What the last forward saw and kept.
+  bool has_forward = false;
+  int64_t steps = 0, batch = 0;
+  std::vector<int64_t> lengths;
+  const Tensor<T>* input = nullptr;
+  std::vector<Tensor<T>> layer_outputs;  // layers 0..L-2 (the last writes the caller's output)
+  std::vector<Tensor<T>> dropped;        // dropout(layer_outputs[l]) when training with dropout
+  std::vector<Tensor<T>> dropout_masks;  // kept element -> 1/(1-p), dropped -> 0
+
+  // Workspaces, resized per shape and reused.
+  Tensor<T> step_recurrent;           // [B, G*H]
+  Tensor<T> grad_gates, grad_gates_h; // [T, B, G*H]
+  Tensor<T> grad_h, grad_c;           // [B, H]
+  Tensor<T> grad_reset_h;             // [B, H]
+  Tensor<T> grad_layer_a, grad_layer_b;  // [T, B, D*H]
+  Tensor<T> bias_sum;                 // [G*H]
+
+  int64_t H() const { return options.hidden_size; }
+  int64_t G() const { return gate_count(options.cell); }
+  int64_t D() const { return options.directions(); }
+  bool gru_reset_after() const { return options.cell == CellKind::Gru && options.gru_reset == GruReset::AfterProduct; }
+  bool gru_reset_before() const { return options.cell == CellKind::Gru && options.gru_reset == GruReset::BeforeProduct; }
+  const int64_t* lengths_or_null() const { return lengths.empty() ? nullptr : lengths.data(); }
+
+  void create_parameters(Rng& rng);
+  void check_forward_arguments(const Tensor<T>& input, const RecurrentState<T>& initial,
+                               std::span<const int64_t> lengths) const;
+  void forward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* h0, const T* c0, T* y, T* hn, T* cn);
+  void backward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* grad_y, const T* grad_hn,
+                     const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0, T* grad_c0);
+  void add_column_sums(const T* rows, int64_t count, int64_t width, T* out);
+};
+
+template <typename T>
+void Recurrent<T>::Impl::create_parameters(Rng& rng) {
+  const int64_t H_ = H(), GH = G() * H_;
+  const T bound = T(1) / std::sqrt(T(H_));
+  parameters.reserve(options.num_layers * D() * 4);
+  for (int64_t layer = 0; layer < options.num_layers; ++layer) {
+    const int64_t in = layer == 0 ? options.input_size : D() * H_;
+    for (int64_t d = 0; d < D(); ++d) {
+      const std::string suffix = "_l" + std::to_string(layer) + (d == 1 ? "_reverse" : "");
+      parameters.emplace_back("weight_ih" + suffix, Shape{GH, in});
+      parameters.emplace_back("weight_hh" + suffix, Shape{GH, H_});
+      if (options.bias) {
+        parameters.emplace_back("bias_ih" + suffix, Shape{GH});
+        parameters.emplace_back("bias_hh" + suffix, Shape{GH});
+      }
+    }
+  }
+  for (Parameter<T>& p : parameters)
+    for (int64_t i = 0; i < p.value.numel(); ++i) p.value[i] = T(rng.uniform(-bound, bound));
+  // Pointers are taken after all emplace_backs, when the vector no longer moves.
+  size_t next = 0;
+  for (int64_t layer = 0; layer < options.num_layers; ++layer)
+    for (int64_t d = 0; d < D(); ++d) {
+      Unit<T> unit;
+      unit.reverse = d == 1;
+      unit.weight_ih = &parameters[next++];
+      unit.weight_hh = &parameters[next++];
+      if (options.bias) {
+        unit.bias_ih = &parameters[next++];
+        unit.bias_hh = &parameters[next++];
+      }
+      units.push_back(std::move(unit));
+    }
+}
+
+template <typename T>
+void Recurrent<T>::Impl::check_forward_arguments(const Tensor<T>& x, const RecurrentState<T>& initial,
+                                                 std::span<const int64_t> lens) const {
+  if (x.rank() != 3 || x.dim(2) != options.input_size || x.dim(0) < 1 || x.dim(1) < 1)
+    throw std::invalid_argument("input must be [T, B, " + std::to_string(options.input_size) + "] with T, B >= 1, got " +
+                                shape_string(x.shape()));
+  const Shape state_shape{options.num_layers * D(), x.dim(1), H()};
+  if (!initial.h.empty() && initial.h.shape() != state_shape)
+    throw std::invalid_argument("h0 must be " + shape_string(state_shape) + ", got " + shape_string(initial.h.shape()));
+  if (!initial.c.empty()) {
+    if (options.cell != CellKind::Lstm) throw std::invalid_argument("c0 is only for LSTM");
+    if (initial.c.shape() != state_shape)
+      throw std::invalid_argument("c0 must be " + shape_string(state_shape) + ", got " +
+                                  shape_string(initial.c.shape()));
+  }
+  if (!lens.empty()) {
+    if (static_cast<int64_t>(lens.size()) != x.dim(1))
+      throw std::invalid_argument("lengths has " + std::to_string(lens.size()) + " entries for a batch of " +
+                                  std::to_string(x.dim(1)));
+    for (size_t b = 0; b < lens.size(); ++b)
+      if (lens[b] < 1 || lens[b] > x.dim(0))
+        throw std::invalid_argument("lengths[" + std::to_string(b) + "] = " + std::to_string(lens[b]) +
+                                    " is outside [1, " + std::to_string(x.dim(0)) + "]");
+  }
+}
+
+// Row-wise copy of each row's bias into a [rows, width] block (beta = 1 then
+// adds the product on top): the bias costs one pass instead of one per step.
+template <typename T>
+static void broadcast_rows(const T* bias, int64_t rows, int64_t width, T* out) {
+#pragma omp parallel for schedule(static) if (rows * width >= kernels::kParallelElements)
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * width, bias, sizeof(T) * width);
+}
+
+template <typename T>
+void Recurrent<T>::Impl::forward_unit(Unit<T>& u, const T* x, int64_t I, const T* h0, const T* c0, T* y, T* hn,
+                                      T* cn) {
+  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_;
+  const bool lstm = options.cell == CellKind::Lstm;
+  u.gates.resize({T_, B, GH});
+  u.states.resize({T_ + 1, B, H_});
+  if (lstm) u.cells.resize({T_ + 1, B, H_});
+  if (options.cell == CellKind::Gru) u.aux.resize({T_, B, H_});
+  const T* w_hh = u.weight_hh->value.data();
+
+  // 1. The input projection of all steps, one GEMM, biases folded in. The
+  //    GRU's b_hn must stay inside r * (...) when the reset comes after.
+  T* gates = u.gates.data();
+  T beta = T(0);
+  if (u.bias_ih) {
+    bias_sum.resize({GH});
+    const T* b_ih = u.bias_ih->value.data();
+    const T* b_hh = u.bias_hh->value.data();
+    const int64_t folded = gru_reset_after() ? 2 * H_ : GH;
+    for (int64_t j = 0; j < GH; ++j) bias_sum[j] = b_ih[j] + (j < folded ? b_hh[j] : T(0));
+    broadcast_rows(bias_sum.data(), T_ * B, GH, gates);
+    beta = T(1);
+  }
+  gemm<T>(Transpose::No, Transpose::Yes, T_ * B, GH, I, T(1), x, I, u.weight_ih->value.data(), I, beta, gates, GH);
+
+  // 2. The time loop.
+  T* states = u.states.data();
+  T* cells = lstm ? u.cells.data() : nullptr;
+  const int64_t slot = B * H_;
+  auto load_initial = [&](T* dst, const T* src) {
+    if (src) std::memcpy(dst, src, sizeof(T) * slot);
+    else std::fill_n(dst, slot, T(0));
+  };
+  load_initial(states + u.initial_slot(T_) * slot, h0);
+  if (lstm) load_initial(cells + u.initial_slot(T_) * slot, c0);
+  if (gru_reset_after()) step_recurrent.resize({B, GH});
+  const T* hn_bias = (gru_reset_after() && u.bias_hh) ? u.bias_hh->value.data() + 2 * H_ : nullptr;
+
+  for (int64_t s = 0; s < T_; ++s) {
+    const int64_t t = u.time_of_step(s, T_);
+    const StepRows rows{B, H_, lengths_or_null(), t};
+    T* g = gates + t * B * GH;
+    const T* h_prev = states + u.prev_slot(t) * slot;
+    T* h_out = states + u.out_slot(t) * slot;
+    T* y_t = y + t * B * DH;
+    switch (options.cell) {
+      case CellKind::RnnTanh:
+      case CellKind::RnnRelu:
+        gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
+        if (options.cell == CellKind::RnnRelu) kernels::rnn_forward_step<T, true>(rows, g, h_prev, h_out, y_t, DH);
+        else kernels::rnn_forward_step<T, false>(rows, g, h_prev, h_out, y_t, DH);
+        break;
+      case CellKind::Lstm:
+        gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
+        kernels::lstm_forward_step(rows, g, h_prev, cells + u.prev_slot(t) * slot, h_out,
+                                   cells + u.out_slot(t) * slot, y_t, DH);
+        break;
+      case CellKind::Gru:
+        if (gru_reset_after()) {
+          gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(0), step_recurrent.data(),
+                  GH);
+          kernels::gru_forward_step(rows, g, step_recurrent.data(), hn_bias, h_prev, u.aux.data() + t * slot, h_out,
+                                    y_t, DH);
+        } else {
+          T* reset_h = u.aux.data() + t * slot;
+          gemm<T>(Transpose::No, Transpose::Yes, B, 2 * H_, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
+          kernels::gru_reset_before_gates_step(rows, g, h_prev, reset_h);
+          gemm<T>(Transpose::No, Transpose::Yes, B, H_, H_, T(1), reset_h, H_, w_hh + 2 * H_ * H_, H_, T(1),
+                  g + 2 * H_, GH);
+          kernels::gru_reset_before_state_step(rows, g, h_prev, h_out, y_t, DH);
+        }
+        break;
+    }
+  }
+  std::memcpy(hn, states + u.final_slot(T_) * slot, sizeof(T) * slot);
+  if (lstm) std::memcpy(cn, cells + u.final_slot(T_) * slot, sizeof(T) * slot);
+}
+
+template <typename T>
+void Recurrent<T>::Impl::add_column_sums(const T* rows, int64_t count, int64_t width, T* out) {
+#pragma omp parallel for schedule(static) if (count * width >= kernels::kParallelElements)
+  for (int64_t j = 0; j < width; ++j) {
+    T sum = T(0);
+    for (int64_t r = 0; r < count; ++r) sum += rows[r * width + j];
+    out[j] += sum;
+  }
+}
+
+template <typename T>
+void Recurrent<T>::Impl::backward_unit(Unit<T>& u, const T* x, int64_t I, const T* grad_y, const T* grad_hn,
+                                       const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0,
+                                       T* grad_c0) {
+  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_;
+  const int64_t slot = B * H_;
+  const bool lstm = options.cell == CellKind::Lstm;
+  grad_gates.resize({T_, B, GH});
+  if (gru_reset_after()) grad_gates_h.resize({T_, B, GH});
+  // Cells other than the PyTorch GRU send the same gate gradient to W_ih and W_hh.
+  T* dgates = grad_gates.data();
+  T* dgates_h = gru_reset_after() ? grad_gates_h.data() : dgates;
+  grad_h.resize({B, H_});
+  grad_c.resize({B, H_});
+  if (gru_reset_before()) grad_reset_h.resize({B, H_});
+  T* dh = grad_h.data();
+  T* dc = grad_c.data();
+  if (grad_hn) std::memcpy(dh, grad_hn, sizeof(T) * slot);
+  else grad_h.zero();
+  if (lstm) {
+    if (grad_cn) std::memcpy(dc, grad_cn, sizeof(T) * slot);
+    else grad_c.zero();
+  }
+  const T* w_hh = u.weight_hh->value.data();
+  const T* gates = u.gates.data();
+  const T* states = u.states.data();
+
+  for (int64_t s = T_ - 1; s >= 0; --s) {
+    const int64_t t = u.time_of_step(s, T_);
+    const StepRows rows{B, H_, lengths_or_null(), t};
+    const T* g = gates + t * B * GH;
+    const T* h_prev = states + u.prev_slot(t) * slot;
+    const T* dy = grad_y ? grad_y + t * B * DH : nullptr;
+    T* dg = dgates + t * B * GH;
+    switch (options.cell) {
+      case CellKind::RnnTanh: kernels::rnn_backward_step<T, false>(rows, g, dy, DH, dh, dg); break;
+      case CellKind::RnnRelu: kernels::rnn_backward_step<T, true>(rows, g, dy, DH, dh, dg); break;
+      case CellKind::Lstm:
+        kernels::lstm_backward_step(rows, g, u.cells.data() + u.prev_slot(t) * slot,
+                                    u.cells.data() + u.out_slot(t) * slot, dy, DH, dh, dc, dg);
+        break;
+      case CellKind::Gru:
+        if (gru_reset_after()) {
+          kernels::gru_backward_step(rows, g, u.aux.data() + t * slot, h_prev, dy, DH, dh, dg,
+                                     dgates_h + t * B * GH);
+        } else {
+          kernels::gru_reset_before_backward_zn(rows, g, h_prev, dy, DH, dh, dg);
+          gemm<T>(Transpose::No, Transpose::No, B, H_, H_, T(1), dg + 2 * H_, GH, w_hh + 2 * H_ * H_, H_, T(0),
+                  grad_reset_h.data(), H_);
+          kernels::gru_reset_before_backward_r(rows, g, h_prev, grad_reset_h.data(), dh, dg);
+          // Only r and z went through W_hh h_prev directly.
+          gemm<T>(Transpose::No, Transpose::No, B, H_, 2 * H_, T(1), dg, GH, w_hh, H_, T(1), dh, H_);
+          continue;
+        }
+        break;
+    }
+    gemm<T>(Transpose::No, Transpose::No, B, H_, GH, T(1), dgates_h + t * B * GH, GH, w_hh, H_, T(1), dh, H_);
+  }
+  std::memcpy(grad_h0, dh, sizeof(T) * slot);
+  if (lstm) std::memcpy(grad_c0, dc, sizeof(T) * slot);
+
+  // Weight gradients of all steps at once.
+  const int64_t TB = T_ * B;
+  gemm<T>(Transpose::Yes, Transpose::No, GH, I, TB, T(1), dgates, GH, x, I, T(1), u.weight_ih->grad.data(), I);
+  const T* h_prev_block = states + u.prev_block_slot() * slot;
+  T* dw_hh = u.weight_hh->grad.data();
+  if (gru_reset_before()) {
+    gemm<T>(Transpose::Yes, Transpose::No, 2 * H_, H_, TB, T(1), dgates, GH, h_prev_block, H_, T(1), dw_hh, H_);
+    gemm<T>(Transpose::Yes, Transpose::No, H_, H_, TB, T(1), dgates + 2 * H_, GH, u.aux.data(), H_, T(1),
+            dw_hh + 2 * H_ * H_, H_);
+  } else {
+    gemm<T>(Transpose::Yes, Transpose::No, GH, H_, TB, T(1), dgates_h, GH, h_prev_block, H_, T(1), dw_hh, H_);
+  }
+  if (u.bias_ih) {
+    add_column_sums(dgates, TB, GH, u.bias_ih->grad.data());
+    add_column_sums(dgates_h, TB, GH, u.bias_hh->grad.data());
+  }
+  gemm<T>(Transpose::No, Transpose::No, TB, I, GH, T(1), dgates, GH, u.weight_ih->value.data(), I,
+          accumulate_grad_x ? T(1) : T(0), grad_x, I);
+}
+
+// ------------------------------------------------------------------ Recurrent
+
+template <typename T>
+Recurrent<T>::Recurrent(const RecurrentOptions& options, Rng& rng) : impl_(std::make_unique<Impl>()) {
+  options.validate();
+  impl_->options = options;
+  impl_->create_parameters(rng);
+}
+
+template <typename T>
+Recurrent<T>::~Recurrent() = default;
+template <typename T>
+Recurrent<T>::Recurrent(Recurrent&&) noexcept = default;
+template <typename T>
+Recurrent<T>& Recurrent<T>::operator=(Recurrent&&) noexcept = default;
+
+template <typename T>
+const RecurrentOptions& Recurrent<T>::options() const {
+  return impl_->options;
+}
+
+template <typename T>
+ParameterList<T> Recurrent<T>::parameters() {
+  ParameterList<T> list;
+  for (Parameter<T>& p : impl_->parameters) list.push_back(&p);
+  return list;
+}
+
+template <typename T>
+Parameter<T>& Recurrent<T>::parameter(const std::string& name) {
+  for (Parameter<T>& p : impl_->parameters)
+    if (p.name == name) return p;
+  throw std::invalid_argument("no parameter named '" + name + "'");
+}
+
+template <typename T>
+void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& initial, std::span<const int64_t> lengths,
+                           Tensor<T>& output, RecurrentState<T>& final, bool training, Rng* rng) {
+  Impl& m = *impl_;
+  m.check_forward_arguments(input, initial, lengths);
+  const int64_t L = m.options.num_layers, D = m.D(), H = m.H();
+  const bool use_dropout = training && m.options.dropout > 0.0 && L > 1;
+  if (use_dropout && rng == nullptr) throw std::invalid_argument("training with dropout needs an Rng");
+  m.steps = input.dim(0);
+  m.batch = input.dim(1);
+  m.lengths.assign(lengths.begin(), lengths.end());
+  m.input = &input;
+  const Shape layer_shape{m.steps, m.batch, D * H};
+  const Shape state_shape{L * D, m.batch, H};
+  const int64_t slot = m.batch * H;
+  output.resize(layer_shape);
+  final.h.resize(state_shape);
+  if (m.options.cell == CellKind::Lstm) final.c.resize(state_shape);
+  else final.c = Tensor<T>();
+  m.layer_outputs.resize(L - 1);
+  m.dropped.resize(use_dropout ? L - 1 : 0);
+  m.dropout_masks.resize(use_dropout ? L - 1 : 0);
+
+  const T keep_scale = use_dropout ? T(1) / T(1 - m.options.dropout) : T(1);
+  const T* x = input.data();
+  int64_t in = m.options.input_size;
+  for (int64_t layer = 0; layer < L; ++layer) {
+    Tensor<T>& out = layer + 1 < L ? m.layer_outputs[layer] : output;
+    out.resize(layer_shape);
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t row = layer * D + d;
+      m.forward_unit(m.units[row], x, in, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
+                     initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data() + d * H,
+                     final.h.data() + row * slot, final.c.empty() ? nullptr : final.c.data() + row * slot);
+    }
+    if (layer + 1 < L) {
+      if (use_dropout) {
+        Tensor<T>& mask = m.dropout_masks[layer];
+        Tensor<T>& kept = m.dropped[layer];
+        mask.resize(layer_shape);
+        kept.resize(layer_shape);
+        for (int64_t i = 0; i < out.numel(); ++i) {
+          mask[i] = rng->uniform() < m.options.dropout ? T(0) : keep_scale;
+          kept[i] = out[i] * mask[i];
+        }
+        x = kept.data();
+      } else {
+        x = out.data();
+      }
+      in = D * H;
+    }
+  }
+  m.has_forward = true;
+}
+
+template <typename T>
+void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T>& grad_final, Tensor<T>& grad_input,
+                            RecurrentState<T>& grad_initial) {
+  Impl& m = *impl_;
+  if (!m.has_forward) throw std::logic_error("Recurrent::backward called before forward");
+  const int64_t L = m.options.num_layers, D = m.D(), H = m.H();
+  const Shape layer_shape{m.steps, m.batch, D * H};
+  const Shape state_shape{L * D, m.batch, H};
+  if (!grad_output.empty() && grad_output.shape() != layer_shape)
+    throw std::invalid_argument("grad_output must be " + shape_string(layer_shape) + ", got " +
+                                shape_string(grad_output.shape()));
+  if (!grad_final.h.empty() && grad_final.h.shape() != state_shape)
+    throw std::invalid_argument("grad_hn must be " + shape_string(state_shape) + ", got " +
+                                shape_string(grad_final.h.shape()));
+  if (!grad_final.c.empty() && grad_final.c.shape() != state_shape)
+    throw std::invalid_argument("grad_cn must be " + shape_string(state_shape) + ", got " +
+                                shape_string(grad_final.c.shape()));
+  const int64_t slot = m.batch * H;
+  const bool lstm = m.options.cell == CellKind::Lstm;
+  grad_input.resize(m.input->shape());
+  grad_initial.h.resize(state_shape);
+  if (lstm) grad_initial.c.resize(state_shape);
+  else grad_initial.c = Tensor<T>();
+
+  // The gradient flowing into the current layer's output; starts as the caller's.
+  const T* grad_y = grad_output.empty() ? nullptr : grad_output.data();
+  Tensor<T>* grad_below = &m.grad_layer_a;
+  for (int64_t layer = L - 1; layer >= 0; --layer) {
+    const bool bottom = layer == 0;
+    const T* x = bottom ? m.input->data()
+                        : (m.dropped.empty() ? m.layer_outputs[layer - 1].data() : m.dropped[layer - 1].data());
+    const int64_t in = bottom ? m.options.input_size : D * H;
+    T* grad_x;
+    if (bottom) {
+      grad_x = grad_input.data();
+    } else {
+      grad_below->resize(layer_shape);
+      grad_x = grad_below->data();
+    }
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t row = layer * D + d;
+      m.backward_unit(m.units[row], x, in, grad_y ? grad_y + d * H : nullptr,
+                      grad_final.h.empty() ? nullptr : grad_final.h.data() + row * slot,
+                      grad_final.c.empty() ? nullptr : grad_final.c.data() + row * slot, grad_x, d > 0,
+                      grad_initial.h.data() + row * slot, lstm ? grad_initial.c.data() + row * slot : nullptr);
+    }
+    if (!bottom) {
+      if (!m.dropout_masks.empty()) {
+        const Tensor<T>& mask = m.dropout_masks[layer - 1];
+        for (int64_t i = 0; i < grad_below->numel(); ++i) (*grad_below)[i] *= mask[i];
+      }
+      grad_y = grad_below->data();
+      grad_below = grad_below == &m.grad_layer_a ? &m.grad_layer_b : &m.grad_layer_a;
+    }
+  }
+}
+
+template class Recurrent<float>;
+template class Recurrent<double>;
+
+}  // namespace recur

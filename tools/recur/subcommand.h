@@ -1,0 +1,30 @@
+// Each subcommand lives in its own file and registers itself here, so that
+// main.cpp only parses flags and dispatches: the CLI holds no logic of its own.
+//
+//   static const bool registered = recur::cli::register_subcommand(
+//       "check", "Compare recur against PyTorch reference cases",
+//       [](CLI::App& app) {  // declare flags; return what runs after parsing
+//         auto files = std::make_shared<std::vector<std::string>>();
+//         app.add_option("files", *files)->required();
+//         return [files] { return run_check(*files); };   // exit code
+//       });
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace recur::cli {
+
+using SubcommandRun = std::function<int()>;
+using SubcommandSetup = std::function<SubcommandRun(CLI::App&)>;
+
+bool register_subcommand(std::string name, std::string description, SubcommandSetup setup);
+
+// A user-facing failure: main prints "recur: <message>" and exits with status 1.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace recur::cli
