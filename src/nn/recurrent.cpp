@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "nn/cell_kernels.h"
+#include "recur/dropout.h"
 #include "recur/gemm.h"
 
 namespace recur {
@@ -96,8 +97,9 @@ struct Recurrent<T>::Impl {
   std::vector<int64_t> lengths;
   const Tensor<T>* input = nullptr;
   std::vector<Tensor<T>> layer_outputs;  // layers 0..L-2 (the last writes the caller's output)
-  std::vector<Tensor<T>> dropped;        // dropout(layer_outputs[l]) when training with dropout
-  std::vector<Tensor<T>> dropout_masks;  // kept element -> 1/(1-p), dropped -> 0
+  std::vector<Dropout<T>> dropouts;      // on layer_outputs[l], feeding layer l+1
+  std::vector<Tensor<T>> dropped;        // dropouts[l] applied to layer_outputs[l]
+  bool used_dropout = false;
 
   // Workspaces, resized per shape and reused.
   Tensor<T> step_recurrent;           // [B, G*H]
@@ -418,9 +420,8 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   else final.c = Tensor<T>();
   m.layer_outputs.resize(L - 1);
   m.dropped.resize(use_dropout ? L - 1 : 0);
-  m.dropout_masks.resize(use_dropout ? L - 1 : 0);
-
-  const T keep_scale = use_dropout ? T(1) / T(1 - m.options.dropout) : T(1);
+  if (m.dropouts.size() != m.dropped.size()) m.dropouts.assign(m.dropped.size(), Dropout<T>(m.options.dropout));
+  m.used_dropout = use_dropout;
   const T* x = input.data();
   int64_t in = m.options.input_size;
   for (int64_t layer = 0; layer < L; ++layer) {
@@ -434,15 +435,8 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
     }
     if (layer + 1 < L) {
       if (use_dropout) {
-        Tensor<T>& mask = m.dropout_masks[layer];
-        Tensor<T>& kept = m.dropped[layer];
-        mask.resize(layer_shape);
-        kept.resize(layer_shape);
-        for (int64_t i = 0; i < out.numel(); ++i) {
-          mask[i] = rng->uniform() < m.options.dropout ? T(0) : keep_scale;
-          kept[i] = out[i] * mask[i];
-        }
-        x = kept.data();
+        m.dropouts[layer].forward(out, m.dropped[layer], true, rng);
+        x = m.dropped[layer].data();
       } else {
         x = out.data();
       }
@@ -482,7 +476,7 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
   for (int64_t layer = L - 1; layer >= 0; --layer) {
     const bool bottom = layer == 0;
     const T* x = bottom ? m.input->data()
-                        : (m.dropped.empty() ? m.layer_outputs[layer - 1].data() : m.dropped[layer - 1].data());
+                        : (m.used_dropout ? m.dropped[layer - 1].data() : m.layer_outputs[layer - 1].data());
     const int64_t in = bottom ? m.options.input_size : D * H;
     T* grad_x;
     if (bottom) {
@@ -499,10 +493,7 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
                       grad_initial.h.data() + row * slot, lstm ? grad_initial.c.data() + row * slot : nullptr);
     }
     if (!bottom) {
-      if (!m.dropout_masks.empty()) {
-        const Tensor<T>& mask = m.dropout_masks[layer - 1];
-        for (int64_t i = 0; i < grad_below->numel(); ++i) (*grad_below)[i] *= mask[i];
-      }
+      if (m.used_dropout) m.dropouts[layer - 1].backward(*grad_below, *grad_below);
       grad_y = grad_below->data();
       grad_below = grad_below == &m.grad_layer_a ? &m.grad_layer_b : &m.grad_layer_a;
     }
