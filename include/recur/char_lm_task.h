@@ -1,0 +1,48 @@
+// CharLanguageModelTask: the TrainingTask of `recur train` — a LanguageModel
+// over a character (or byte) corpus, batched as char-rnn does: `batch`
+// parallel streams, truncated BPTT over `seq` steps, the hidden state carried
+// from chunk to chunk and reset only when an epoch starts over.
+#pragma once
+
+#include <vector>
+
+#include "recur/char_model.h"
+#include "recur/stream_batcher.h"
+#include "recur/training_task.h"
+
+namespace recur {
+
+struct CharCorpusSplit {
+  std::vector<int64_t> train, validation, test;  // token ids
+  nlohmann::json source;  // {"paths", "unit", "validation_fraction", "test_fraction"}
+};
+
+class CharLanguageModelTask : public TrainingTask {
+ public:
+  // `seq` = 0 means full BPTT: each stream is backpropagated whole.
+  CharLanguageModelTask(CharModel& model, CharCorpusSplit data, int64_t batch, int64_t seq);
+
+  ParameterList<float> parameters() override { return model_.model->parameters(); }
+  TaskLoss train_step(Rng& rng) override;
+  int64_t tokens_per_step() const override { return batcher_.streams() * batcher_.steps(); }
+  int64_t steps_per_epoch() const override { return batcher_.batches_per_epoch(); }
+  double epochs_done() const override;
+  bool has(DataPart part) const override;
+  TaskLoss evaluate(DataPart part) override;
+  void reset_carried_state() override { state_ = RecurrentState<float>(); }
+  nlohmann::json save_position(Checkpoint& checkpoint) const override;
+  void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
+  nlohmann::json describe_model() const override { return model_.describe(); }
+  nlohmann::json describe_data() const override { return data_.source; }
+
+ private:
+  CharModel& model_;
+  CharCorpusSplit data_;
+  StreamBatcher batcher_;
+  int64_t eval_steps_;
+  int64_t epoch_ = 0;
+  StreamBatch batch_;
+  RecurrentState<float> state_;  // carried across chunks
+};
+
+}  // namespace recur

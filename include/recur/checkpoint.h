@@ -1,0 +1,49 @@
+// Checkpoint: a model's tensors plus what it is and where its training stands,
+// as one safetensors file (design.md, "Files").
+//
+//   tensors                      parameters under PyTorch's names ("rnn.weight_ih_l0"),
+//                                optimizer buffers ("optimizer.<parameter>.<buffer>"),
+//                                carried hidden state ("state.h", "state.c")
+//   __metadata__["recur.format"]   "recur-checkpoint-1"
+//   __metadata__["recur.model"]    JSON: what the model is (task, configuration, vocabulary)
+//   __metadata__["recur.training"] JSON: iteration, epoch, data position, RNG, optimizer
+//                                  scalars, schedule, best validation loss ("{}" if none)
+//
+// Saving is atomic (temporary file + rename). Loading checks everything and
+// throws FormatError naming the file and what is wrong.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "recur/parameter.h"
+#include "recur/safetensors.h"
+
+namespace recur {
+
+inline constexpr const char* kCheckpointFormat = "recur-checkpoint-1";
+
+struct Checkpoint {
+  std::filesystem::path path;  // where it was read from (for messages)
+  std::map<std::string, Tensor<float>> tensors;
+  nlohmann::json model = nlohmann::json::object();
+  nlohmann::json training = nlohmann::json::object();
+
+  bool has(const std::string& name) const { return tensors.count(name) != 0; }
+  // The tensor, or FormatError naming the file and the tensor.
+  const Tensor<float>& tensor(const std::string& name) const;
+};
+
+void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
+Checkpoint load_checkpoint(const std::filesystem::path& path);
+
+// Copies the parameters' values into the checkpoint under their names.
+void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint);
+// Copies the checkpoint's tensors into the parameters; a missing tensor or a
+// shape mismatch is a FormatError naming both.
+void load_parameters(const Checkpoint& checkpoint, const ParameterList<float>& parameters);
+
+}  // namespace recur

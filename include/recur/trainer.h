@@ -1,0 +1,82 @@
+// Trainer: the training loop every task shares — optimizer, learning-rate
+// schedule, clipping, the guard against non-finite steps, periodic validation,
+// best and last checkpoints, limits, early stopping, progress and CSV log,
+// Ctrl-C, and exact resume.
+//
+// Run folder:  last.safetensors  best.safetensors  log.csv
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "recur/lr_schedule.h"
+#include "recur/optimizer.h"
+#include "recur/training_task.h"
+
+namespace recur {
+
+enum class ClipMode { None, Norm, Value };
+
+struct TrainerOptions {
+  std::filesystem::path run_dir = "runs/default";
+  std::string optimizer = "adam";
+  OptimizerOptions optimizer_options;
+  LrSchedule schedule;
+  ClipMode clip_mode = ClipMode::Norm;
+  double clip = 5.0;            // max global norm, or the value limit
+  int64_t max_iterations = 0;   // 0: no limit
+  double epochs = 10;           // 0: no limit
+  double max_seconds = 0;       // 0: no limit
+  int64_t eval_every = 500;     // iterations between validations (and checkpoints)
+  int64_t patience = 0;         // validations without improvement before stopping; 0: never
+  int64_t log_every = 100;      // iterations between plain log lines when not on a terminal
+  int64_t max_bad_steps = 5;    // consecutive non-finite steps that stop the run
+  uint64_t seed = 1;
+
+  void validate() const;  // throws std::invalid_argument naming the flag
+  nlohmann::json to_json() const;
+  static TrainerOptions from_json(const nlohmann::json& json);
+};
+
+struct TrainingOutcome {
+  int64_t iterations = 0;
+  double best_validation_loss = 0;  // NaN when never validated
+  double last_validation_loss = 0;
+  std::string stop_reason;
+  bool interrupted = false;
+  int64_t skipped_steps = 0;
+};
+
+class Trainer {
+ public:
+  Trainer(TrainingTask& task, TrainerOptions options);
+  ~Trainer();
+
+  // Continues a run: weights, optimizer state, schedule position, data
+  // position, carried state, RNG and counters all come from the checkpoint.
+  void resume(const Checkpoint& checkpoint);
+  TrainingOutcome run();
+
+  const TrainerOptions& options() const { return options_; }
+
+ private:
+  Checkpoint make_checkpoint() const;
+  double elapsed_seconds() const;  // over all sessions of the run
+  void save(const std::string& file_name) const;
+
+  TrainingTask& task_;
+  TrainerOptions options_;
+  std::unique_ptr<Optimizer<float>> optimizer_;
+  Rng rng_;
+  int64_t iteration_ = 0;
+  int64_t tokens_seen_ = 0;
+  double elapsed_before_ = 0;  // seconds spent in earlier sessions of the run
+  std::optional<std::chrono::steady_clock::time_point> session_start_;  // set while run() runs
+  double best_validation_;
+  double smoothed_loss_;
+  int64_t evaluations_without_improvement_ = 0;
+};
+
+}  // namespace recur

@@ -1,0 +1,69 @@
+#include "recur/checkpoint.h"
+
+namespace recur {
+
+namespace {
+nlohmann::json parse_json_metadata(const SafetensorsFile& file, const std::string& key) {
+  const std::string& text = file.metadata_value(key);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw FormatError(file.path + ": metadata '" + key + "' is not valid JSON (" + e.what() + ")");
+  }
+}
+}  // namespace
+
+const Tensor<float>& Checkpoint::tensor(const std::string& name) const {
+  auto it = tensors.find(name);
+  if (it == tensors.end()) throw FormatError(path.string() + ": no tensor '" + name + "'");
+  return it->second;
+}
+
+void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
+  TensorMap entries;
+  for (const auto& [name, tensor] : checkpoint.tensors) entries.emplace(name, TensorEntry::from(tensor));
+  const MetadataMap metadata = {{"recur.format", kCheckpointFormat},
+                                {"recur.model", checkpoint.model.dump()},
+                                {"recur.training", checkpoint.training.dump()}};
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  write_safetensors(path.string(), entries, metadata);
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  const SafetensorsFile file = read_safetensors(path.string());
+  if (!file.metadata.count("recur.format"))
+    throw FormatError(path.string() + ": not a recur checkpoint (no 'recur.format' in the metadata; a reference "
+                                      "case or a foreign safetensors file?)");
+  if (file.metadata.at("recur.format") != kCheckpointFormat)
+    throw FormatError(path.string() + ": checkpoint format '" + file.metadata.at("recur.format") +
+                      "' is not the supported '" + kCheckpointFormat + "'");
+  Checkpoint checkpoint;
+  checkpoint.path = path;
+  checkpoint.model = parse_json_metadata(file, "recur.model");
+  checkpoint.training = parse_json_metadata(file, "recur.training");
+  if (!checkpoint.model.is_object() || !checkpoint.training.is_object())
+    throw FormatError(path.string() + ": 'recur.model' and 'recur.training' must be JSON objects");
+  for (const auto& [name, entry] : file.tensors) {
+    if (entry.dtype != Dtype::F32)
+      throw FormatError(path.string() + ": tensor '" + name + "' is " + dtype_name(entry.dtype) +
+                        ", checkpoints hold F32");
+    checkpoint.tensors.emplace(name, file.tensor<float>(name));
+  }
+  return checkpoint;
+}
+
+void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint) {
+  for (const Parameter<float>* p : parameters) checkpoint.tensors[p->name] = p->value;
+}
+
+void load_parameters(const Checkpoint& checkpoint, const ParameterList<float>& parameters) {
+  for (Parameter<float>* p : parameters) {
+    const Tensor<float>& stored = checkpoint.tensor(p->name);
+    if (stored.shape() != p->value.shape())
+      throw FormatError(checkpoint.path.string() + ": tensor '" + p->name + "' has shape " +
+                        shape_string(stored.shape()) + ", the model needs " + shape_string(p->value.shape()));
+    p->value = stored;
+  }
+}
+
+}  // namespace recur

@@ -1,0 +1,74 @@
+#include "recur/char_lm_task.h"
+
+#include <stdexcept>
+
+#include "recur/char_lm_evaluation.h"
+
+namespace recur {
+
+namespace {
+int64_t stream_steps(const std::vector<int64_t>& tokens, int64_t batch, int64_t seq) {
+  if (seq > 0) return seq;
+  // Full BPTT: one chunk covers a whole stream.
+  if (batch < 1) throw std::invalid_argument("--batch must be >= 1");
+  return std::max<int64_t>(1, (static_cast<int64_t>(tokens.size()) - 1) / batch);
+}
+
+}  // namespace
+
+CharLanguageModelTask::CharLanguageModelTask(CharModel& model, CharCorpusSplit data, int64_t batch, int64_t seq)
+    : model_(model),
+      data_(std::move(data)),
+      batcher_(data_.train, batch, stream_steps(data_.train, batch, seq)),
+      eval_steps_(seq > 0 ? seq : 100) {}
+
+double CharLanguageModelTask::epochs_done() const {
+  return static_cast<double>(epoch_) +
+         static_cast<double>(batcher_.position()) / static_cast<double>(batcher_.stream_length());
+}
+
+TaskLoss CharLanguageModelTask::train_step(Rng& rng) {
+  if (!batcher_.next(batch_)) {
+    // A new epoch: the streams start over, so does the state.
+    ++epoch_;
+    batcher_.restart();
+    reset_carried_state();
+    batcher_.next(batch_);
+  }
+  LanguageModel& lm = *model_.model;
+  const CrossEntropyResult<float> result =
+      lm.forward(batch_.inputs, batch_.targets, batch_.steps, batch_.streams, state_, /*training=*/true, &rng);
+  lm.backward();
+  return {result.sum_loss, result.count};
+}
+
+bool CharLanguageModelTask::has(DataPart part) const {
+  const auto& tokens = part == DataPart::Validation ? data_.validation : data_.test;
+  return tokens.size() >= 2;
+}
+
+TaskLoss CharLanguageModelTask::evaluate(DataPart part) {
+  const auto& tokens = part == DataPart::Validation ? data_.validation : data_.test;
+  const CharEvaluation result = evaluate_tokens(*model_.model, tokens, batcher_.streams(), eval_steps_);
+  return {result.total_nats, result.count};
+}
+
+nlohmann::json CharLanguageModelTask::save_position(Checkpoint& checkpoint) const {
+  if (!state_.h.empty()) checkpoint.tensors["state.h"] = state_.h;
+  if (!state_.c.empty()) checkpoint.tensors["state.c"] = state_.c;
+  return {{"epoch", epoch_}, {"batcher_position", batcher_.position()}};
+}
+
+void CharLanguageModelTask::restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) {
+  epoch_ = position.at("epoch").get<int64_t>();
+  batcher_.set_position(position.at("batcher_position").get<int64_t>());
+  state_ = RecurrentState<float>();
+  if (checkpoint.has("state.h")) state_.h = checkpoint.tensor("state.h");
+  if (checkpoint.has("state.c")) state_.c = checkpoint.tensor("state.c");
+  const Shape expected{model_.model->config().num_layers, batcher_.streams(), model_.model->config().hidden_size};
+  if ((!state_.h.empty() && state_.h.shape() != expected) || (!state_.c.empty() && state_.c.shape() != expected))
+    throw std::invalid_argument("carried state has shape " + shape_string(state_.h.shape()) + ", this run needs " +
+                                shape_string(expected) + " (was --batch changed?)");
+}
+
+}  // namespace recur

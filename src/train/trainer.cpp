@@ -1,0 +1,313 @@
+#include "recur/trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+#include "recur/clip.h"
+#include "train/training_log.h"
+
+namespace recur {
+
+namespace {
+
+// Ctrl-C only raises a flag; the loop finishes its step, saves, and stops.
+std::atomic<bool> interrupt_requested{false};
+extern "C" void on_interrupt(int) { interrupt_requested = true; }
+
+struct InterruptGuard {
+  using Handler = void (*)(int);
+  Handler previous_int, previous_term;
+  InterruptGuard() {
+    interrupt_requested = false;
+    previous_int = std::signal(SIGINT, on_interrupt);
+    previous_term = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+  }
+};
+
+std::string clip_mode_name(ClipMode mode) {
+  switch (mode) {
+    case ClipMode::None: return "none";
+    case ClipMode::Norm: return "norm";
+    case ClipMode::Value: return "value";
+  }
+  return "?";
+}
+
+ClipMode parse_clip_mode(const std::string& name) {
+  if (name == "none") return ClipMode::None;
+  if (name == "norm") return ClipMode::Norm;
+  if (name == "value") return ClipMode::Value;
+  throw std::invalid_argument("unknown clipping mode '" + name + "' (expected norm, value or none)");
+}
+
+// JSON keeps doubles; NaN ("never validated") is stored as null.
+nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+double number_or_nan(const nlohmann::json& j) {
+  return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
+
+constexpr double kSmoothing = 0.99;  // weight of the history in the smoothed loss
+
+}  // namespace
+
+void TrainerOptions::validate() const {
+  auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+  if (run_dir.empty()) fail("--run must name a folder");
+  if (!(clip >= 0)) fail(fmt::format("--clip must be >= 0, got {}", clip));
+  if (max_iterations < 0) fail(fmt::format("--max-iters must be >= 0, got {}", max_iterations));
+  if (!(epochs >= 0)) fail(fmt::format("--epochs must be >= 0, got {}", epochs));
+  if (!(max_seconds >= 0)) fail(fmt::format("--max-time must be >= 0, got {}", max_seconds));
+  if (max_iterations == 0 && epochs == 0 && max_seconds == 0)
+    fail("no limit: give --epochs, --max-iters or --max-time");
+  if (eval_every < 1) fail(fmt::format("--eval-every must be >= 1, got {}", eval_every));
+  if (patience < 0) fail(fmt::format("--patience must be >= 0, got {}", patience));
+  if (log_every < 1) fail(fmt::format("--log-every must be >= 1, got {}", log_every));
+  if (max_bad_steps < 1) fail(fmt::format("--max-bad-steps must be >= 1, got {}", max_bad_steps));
+  schedule.validate();
+  resolve_optimizer_options(optimizer, optimizer_options);
+}
+
+nlohmann::json TrainerOptions::to_json() const {
+  return {{"optimizer", optimizer},
+          {"optimizer_options", optimizer_options.to_json()},
+          {"schedule", schedule.to_json()},
+          {"clip_mode", clip_mode_name(clip_mode)},
+          {"clip", clip},
+          {"max_iterations", max_iterations},
+          {"epochs", epochs},
+          {"max_seconds", max_seconds},
+          {"eval_every", eval_every},
+          {"patience", patience},
+          {"log_every", log_every},
+          {"max_bad_steps", max_bad_steps},
+          {"seed", seed}};
+}
+
+TrainerOptions TrainerOptions::from_json(const nlohmann::json& j) {
+  TrainerOptions o;
+  o.optimizer = j.at("optimizer").get<std::string>();
+  o.optimizer_options = OptimizerOptions::from_json(j.at("optimizer_options"));
+  o.schedule = LrSchedule::from_json(j.at("schedule"));
+  o.clip_mode = parse_clip_mode(j.at("clip_mode").get<std::string>());
+  o.clip = j.at("clip").get<double>();
+  o.max_iterations = j.at("max_iterations").get<int64_t>();
+  o.epochs = j.at("epochs").get<double>();
+  o.max_seconds = j.at("max_seconds").get<double>();
+  o.eval_every = j.at("eval_every").get<int64_t>();
+  o.patience = j.at("patience").get<int64_t>();
+  o.log_every = j.at("log_every").get<int64_t>();
+  o.max_bad_steps = j.at("max_bad_steps").get<int64_t>();
+  o.seed = j.at("seed").get<uint64_t>();
+  return o;
+}
+
+Trainer::Trainer(TrainingTask& task, TrainerOptions options)
+    : task_(task),
+      options_(std::move(options)),
+      rng_(options_.seed),
+      best_validation_(std::numeric_limits<double>::quiet_NaN()),
+      smoothed_loss_(std::numeric_limits<double>::quiet_NaN()) {
+  options_.validate();
+  optimizer_ = make_optimizer<float>(options_.optimizer, options_.optimizer_options, task_.parameters());
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::resume(const Checkpoint& checkpoint) {
+  const std::string where = checkpoint.path.string();
+  const nlohmann::json& t = checkpoint.training;
+  try {
+    load_parameters(checkpoint, task_.parameters());
+    OptimizerState<float> state;
+    state.scalars = t.at("optimizer");
+    for (const auto& [name, tensor] : checkpoint.tensors)
+      if (name.rfind("optimizer.", 0) == 0) state.tensors.emplace(name, tensor);
+    optimizer_ = restore_optimizer<float>(state, task_.parameters());
+    task_.restore_position(t.at("position"), checkpoint);
+    Rng::State rng_state;
+    const auto words = t.at("rng").get<std::vector<uint64_t>>();
+    if (words.size() != rng_state.size()) throw std::invalid_argument("rng state must have 4 words");
+    std::copy(words.begin(), words.end(), rng_state.begin());
+    rng_.set_state(rng_state);
+    iteration_ = t.at("iteration").get<int64_t>();
+    tokens_seen_ = t.at("tokens").get<int64_t>();
+    elapsed_before_ = t.at("elapsed_seconds").get<double>();
+    best_validation_ = number_or_nan(t.at("best_validation_loss"));
+    smoothed_loss_ = number_or_nan(t.at("smoothed_loss"));
+    evaluations_without_improvement_ = t.at("evaluations_without_improvement").get<int64_t>();
+  } catch (const FormatError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw FormatError(where + ": cannot resume from it: " + e.what());
+  }
+}
+
+double Trainer::elapsed_seconds() const {
+  if (!session_start_) return elapsed_before_;
+  return elapsed_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - *session_start_).count();
+}
+
+Checkpoint Trainer::make_checkpoint() const {
+  Checkpoint checkpoint;
+  store_parameters(task_.parameters(), checkpoint);
+  const OptimizerState<float> state = optimizer_->state();
+  for (const auto& [name, tensor] : state.tensors) checkpoint.tensors[name] = tensor;
+  checkpoint.model = task_.describe_model();
+  const Rng::State& words = rng_.state();
+  checkpoint.training = {{"iteration", iteration_},
+                         {"tokens", tokens_seen_},
+                         {"epoch", task_.epochs_done()},
+                         {"elapsed_seconds", elapsed_seconds()},
+                         {"rng", std::vector<uint64_t>(words.begin(), words.end())},
+                         {"optimizer", state.scalars},
+                         {"trainer", options_.to_json()},
+                         {"best_validation_loss", number_or_null(best_validation_)},
+                         {"smoothed_loss", number_or_null(smoothed_loss_)},
+                         {"evaluations_without_improvement", evaluations_without_improvement_},
+                         {"data", task_.describe_data()}};
+  checkpoint.training["position"] = task_.save_position(checkpoint);
+  return checkpoint;
+}
+
+void Trainer::save(const std::string& file_name) const {
+  save_checkpoint(options_.run_dir / file_name, make_checkpoint());
+}
+
+TrainingOutcome Trainer::run() {
+  using Clock = std::chrono::steady_clock;
+  TrainingLog log(options_.run_dir);
+  session_start_ = Clock::now();
+  InterruptGuard interrupts;
+  TrainingOutcome outcome;
+  outcome.best_validation_loss = best_validation_;
+  outcome.last_validation_loss = std::numeric_limits<double>::quiet_NaN();
+  const ParameterList<float> parameters = task_.parameters();
+  auto window_start = *session_start_;
+  int64_t window_tokens = 0;
+  int64_t consecutive_bad = 0;
+  double grad_norm_value = 0;
+  auto elapsed = [&] { return elapsed_seconds(); };
+
+  auto limit_reached = [&]() -> std::string {
+    if (options_.max_iterations > 0 && iteration_ >= options_.max_iterations)
+      return fmt::format("reached --max-iters {}", options_.max_iterations);
+    if (options_.epochs > 0 && task_.epochs_done() >= options_.epochs - 1e-9)
+      return fmt::format("reached --epochs {}", options_.epochs);
+    if (options_.max_seconds > 0 && elapsed() >= options_.max_seconds)
+      return fmt::format("reached --max-time {}", format_duration(options_.max_seconds));
+    return "";
+  };
+  auto eta = [&](double rate) -> double {
+    double remaining = -1;
+    auto consider = [&](double seconds) { remaining = remaining < 0 ? seconds : std::min(remaining, seconds); };
+    if (rate > 0 && options_.max_iterations > 0)
+      consider(double(options_.max_iterations - iteration_) * task_.tokens_per_step() / rate);
+    if (rate > 0 && options_.epochs > 0)
+      consider((options_.epochs - task_.epochs_done()) * task_.steps_per_epoch() * task_.tokens_per_step() / rate);
+    if (options_.max_seconds > 0) consider(options_.max_seconds - elapsed());
+    return remaining;
+  };
+
+  auto validate_and_save = [&](ProgressRecord& record) {
+    if (task_.has(DataPart::Validation)) {
+      const double loss = task_.evaluate(DataPart::Validation).mean();
+      record.validation_loss = loss;
+      outcome.last_validation_loss = loss;
+      if (!(loss >= best_validation_)) {  // also true when best is still NaN
+        best_validation_ = loss;
+        evaluations_without_improvement_ = 0;
+        save("best.safetensors");
+      } else {
+        ++evaluations_without_improvement_;
+      }
+    }
+    save("last.safetensors");
+  };
+
+  while (true) {
+    if (interrupt_requested) {
+      outcome.interrupted = true;
+      outcome.stop_reason = "interrupted";
+      break;
+    }
+    if (std::string reason = limit_reached(); !reason.empty()) {
+      outcome.stop_reason = reason;
+      break;
+    }
+    const double learning_rate = options_.schedule.learning_rate(iteration_);
+    zero_grad(parameters);
+    const TaskLoss loss = task_.train_step(rng_);
+    const double mean_loss = loss.mean();
+    if (!std::isfinite(mean_loss) || !all_finite(parameters)) {
+      // The weights never see this step; the carried state may be poisoned.
+      task_.reset_carried_state();
+      ++outcome.skipped_steps;
+      ++iteration_;
+      log.message(fmt::format("iteration {}: non-finite {} - step skipped, hidden state reset", iteration_,
+                              std::isfinite(mean_loss) ? "gradient" : "loss"));
+      if (++consecutive_bad >= options_.max_bad_steps)
+        throw std::runtime_error(fmt::format(
+            "stopping: {} consecutive non-finite steps at iteration {}; lower --lr or clip harder (--clip)",
+            consecutive_bad, iteration_));
+      continue;
+    }
+    consecutive_bad = 0;
+    if (options_.clip_mode == ClipMode::Norm && options_.clip > 0)
+      grad_norm_value = clip_grad_norm(parameters, options_.clip);
+    else
+      grad_norm_value = grad_norm(parameters);
+    if (options_.clip_mode == ClipMode::Value && options_.clip > 0) clip_grad_value(parameters, options_.clip);
+    optimizer_->step(learning_rate);
+    ++iteration_;
+    tokens_seen_ += loss.count;
+    window_tokens += loss.count;
+    smoothed_loss_ = std::isnan(smoothed_loss_) ? mean_loss : kSmoothing * smoothed_loss_ + (1 - kSmoothing) * mean_loss;
+
+    const bool evaluate_now = iteration_ % options_.eval_every == 0;
+    const bool plain_line_now = iteration_ % options_.log_every == 0;
+    if (evaluate_now || plain_line_now || log.live()) {
+      const double window_seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
+      const double rate = window_seconds > 0 ? window_tokens / window_seconds : 0;
+      ProgressRecord record{iteration_, task_.epochs_done(), tokens_seen_, learning_rate, mean_loss, smoothed_loss_,
+                            -1, grad_norm_value, rate, elapsed(), eta(rate)};
+      if (evaluate_now) validate_and_save(record);
+      if (evaluate_now || plain_line_now) {
+        log.progress(record, !log.live() || evaluate_now);
+        window_start = Clock::now();
+        window_tokens = 0;
+      } else if (window_seconds > 0.2) {
+        log.progress(record, false);
+      }
+      if (evaluate_now && options_.patience > 0 && evaluations_without_improvement_ >= options_.patience) {
+        outcome.stop_reason = fmt::format("no improvement in {} validations (--patience)", options_.patience);
+        break;
+      }
+    }
+  }
+
+  // Validate and save where the run stands (an interrupted run only saves: the user is waiting).
+  ProgressRecord final_record{iteration_, task_.epochs_done(), tokens_seen_, options_.schedule.learning_rate(iteration_),
+                              0, smoothed_loss_, -1, grad_norm_value, 0, elapsed(), 0};
+  final_record.loss = smoothed_loss_;
+  if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
+  else save("last.safetensors");
+  if (final_record.validation_loss >= 0) log.progress(final_record, true);
+  outcome.iterations = iteration_;
+  outcome.best_validation_loss = best_validation_;
+  log.message(fmt::format("stopped: {} after {} iterations; checkpoints in {}", outcome.stop_reason, iteration_,
+                          options_.run_dir.string()));
+  elapsed_before_ = elapsed();
+  session_start_.reset();
+  return outcome;
+}
+
+}  // namespace recur

@@ -1,0 +1,156 @@
+// The training loop: exact resume, the guard against non-finite steps,
+// checkpoints kept, limits.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "recur/char_lm_task.h"
+#include "recur/trainer.h"
+#include "recur/vocabulary.h"
+
+namespace recur {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("recur_trainer_test_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+const char* kText =
+    "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\n"
+    "First Citizen:\nYou are all resolved rather to die than to famish?\n\nAll:\nResolved. resolved.\n";
+
+// A small char model + task over kText; dropout on so that resume must restore the RNG.
+struct SmallRun {
+  CharModel model;
+  std::unique_ptr<CharLanguageModelTask> task;
+
+  explicit SmallRun(uint64_t seed = 3) {
+    std::vector<char32_t> symbols;
+    for (const char* c = kText; *c; ++c) symbols.push_back(static_cast<unsigned char>(*c));
+    model.vocabulary = Vocabulary::of_text(symbols, TextUnit::CodePoint);
+    LanguageModelConfig config{.cell = CellKind::Lstm, .vocab_size = model.vocabulary.size(), .embedding_size = 8,
+                               .hidden_size = 16, .num_layers = 2, .dropout = 0.2};
+    Rng rng(seed);
+    model.model = std::make_unique<LanguageModel>(config, rng);
+    const std::vector<int64_t> ids = model.vocabulary.encode(symbols);
+    const auto split = static_cast<ptrdiff_t>(ids.size() * 9 / 10);
+    CharCorpusSplit data{{ids.begin(), ids.begin() + split}, {ids.begin() + split, ids.end()}, {}, {}};
+    data.source = {{"paths", nlohmann::json::array()}, {"unit", "codepoint"}};
+    task = std::make_unique<CharLanguageModelTask>(model, std::move(data), 3, 7);
+  }
+};
+
+TrainerOptions options_for(const fs::path& dir, int64_t iterations) {
+  TrainerOptions o;
+  o.run_dir = dir;
+  o.optimizer = "adam";
+  o.schedule.base_lr = 0.01;
+  o.max_iterations = iterations;
+  o.epochs = 0;
+  o.eval_every = 4;
+  o.log_every = 1000;
+  return o;
+}
+
+TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRun) {
+  // Uninterrupted: 10 iterations (crossing an epoch boundary: 6 batches/epoch).
+  SmallRun straight;
+  ASSERT_LT(straight.task->steps_per_epoch(), 10);
+  const fs::path dir_a = fresh_dir("straight");
+  Trainer(*straight.task, options_for(dir_a, 10)).run();
+
+  // Interrupted after 5 (not a multiple of eval_every: the stop itself saves), then resumed.
+  SmallRun first_half;
+  const fs::path dir_b = fresh_dir("resumed");
+  Trainer(*first_half.task, options_for(dir_b, 5)).run();
+  const Checkpoint saved = load_checkpoint(dir_b / "last.safetensors");
+  EXPECT_EQ(saved.training.at("iteration").get<int64_t>(), 5);
+  SmallRun second_half(/*seed=*/99);  // different initial weights: the checkpoint must overwrite them
+  Trainer resumed(*second_half.task, options_for(dir_b, 10));
+  resumed.resume(saved);
+  resumed.run();
+
+  const auto a = straight.task->parameters();
+  const auto b = second_half.task->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t k = 0; k < a.size(); ++k)
+    for (int64_t i = 0; i < a[k]->value.numel(); ++i)
+      ASSERT_EQ(a[k]->value[i], b[k]->value[i]) << a[k]->name << "[" << i << "]";
+  EXPECT_TRUE(fs::exists(dir_a / "best.safetensors"));
+}
+
+// A one-parameter task whose loss is (w - 3)^2, poisoned at chosen iterations.
+class QuadraticTask : public TrainingTask {
+ public:
+  std::vector<int64_t> poisoned;  // 0-based calls that return NaN
+  int64_t calls = 0, resets = 0;
+  Parameter<float> w{"w", {1}};
+
+  ParameterList<float> parameters() override { return {&w}; }
+  TaskLoss train_step(Rng&) override {
+    const bool poison = std::find(poisoned.begin(), poisoned.end(), calls++) != poisoned.end();
+    const float diff = w.value[0] - 3.0f;
+    w.grad[0] += poison ? std::numeric_limits<float>::quiet_NaN() : 2 * diff;
+    return {poison ? std::numeric_limits<double>::quiet_NaN() : double(diff * diff), 1};
+  }
+  int64_t tokens_per_step() const override { return 1; }
+  int64_t steps_per_epoch() const override { return 1000; }
+  double epochs_done() const override { return calls / 1000.0; }
+  bool has(DataPart) const override { return false; }
+  TaskLoss evaluate(DataPart) override { return {}; }
+  void reset_carried_state() override { ++resets; }
+  nlohmann::json save_position(Checkpoint&) const override { return {{"calls", calls}}; }
+  void restore_position(const nlohmann::json& p, const Checkpoint&) override { calls = p.at("calls"); }
+  nlohmann::json describe_model() const override { return {{"task", "quadratic"}}; }
+  nlohmann::json describe_data() const override { return nlohmann::json::object(); }
+};
+
+TEST(Trainer, NonFiniteStepNeverReachesTheWeights) {
+  QuadraticTask task;
+  task.poisoned = {2};
+  TrainerOptions o = options_for(fresh_dir("nan_once"), 3);
+  o.optimizer = "sgd";
+  o.schedule.base_lr = 0.1;
+  o.clip_mode = ClipMode::None;
+  const TrainingOutcome outcome = Trainer(task, o).run();
+  EXPECT_EQ(outcome.skipped_steps, 1);
+  EXPECT_EQ(task.resets, 1);
+  // Two good SGD steps from w = 0: w <- w - 0.1 * 2 (w - 3), never NaN.
+  const float expected = 0.6f + 0.1f * 2 * (3.0f - 0.6f);
+  EXPECT_FLOAT_EQ(task.w.value[0], expected);
+}
+
+TEST(Trainer, RepeatedNonFiniteStepsStopTheRunWithAMessage) {
+  QuadraticTask task;
+  task.poisoned = {1, 2, 3};
+  TrainerOptions o = options_for(fresh_dir("nan_repeated"), 10);
+  o.max_bad_steps = 3;
+  try {
+    Trainer(task, o).run();
+    FAIL() << "expected the run to stop";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("3 consecutive non-finite steps"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(std::isfinite(task.w.value[0]));
+}
+
+TEST(Trainer, RejectsOptionsOutOfRange) {
+  QuadraticTask task;
+  TrainerOptions o = options_for(fresh_dir("bad_options"), 10);
+  o.eval_every = 0;
+  EXPECT_THROW(Trainer(task, o), std::invalid_argument);
+  o = options_for(fresh_dir("bad_options"), 0);
+  EXPECT_THROW(Trainer(task, o), std::invalid_argument);  // no limit at all
+  o = options_for(fresh_dir("bad_options"), 10);
+  o.optimizer = "adadelta";
+  EXPECT_THROW(Trainer(task, o), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace recur
