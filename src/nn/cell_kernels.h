@@ -25,6 +25,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+
+#include "nn/cell_rows.h"
 
 namespace recur::kernels {
 
@@ -66,6 +69,10 @@ void rnn_forward_step(const StepRows& s, T* gates, const T* h_prev, T* h_out, T*
     T* g = gates + b * H;
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
+    if constexpr (std::is_same_v<T, float> && !Relu) {
+      rows::rnn_tanh_forward(g, ho, yo, H);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
       const T h = Relu ? std::max(g[j], T(0)) : std::tanh(g[j]);
       g[j] = h;
@@ -120,6 +127,10 @@ void lstm_forward_step(const StepRows& s, T* gates, const T* h_prev, const T* c_
     T* co = c_out + b * H;
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
+    if constexpr (std::is_same_v<T, float>) {
+      rows::lstm_forward(gi, cp, co, ho, yo, H);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
       const T i = sigmoid(gi[j]);
       const T f = sigmoid(gf[j]);
@@ -161,6 +172,10 @@ void lstm_backward_step(const StepRows& s, const T* gates, const T* c_prev, cons
     const T* dy = grad_y ? grad_y + b * y_stride : nullptr;
     T* dh = grad_h + b * H;
     T* dc = grad_c + b * H;
+    if constexpr (std::is_same_v<T, float>) {
+      rows::lstm_backward(gi, cp, cn, dy, dh, dc, dgi, H);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
       const T dh_total = dh[j] + (dy ? dy[j] : T(0));
       const T i = gi[j], f = gf[j], g = gg[j], o = go[j];
@@ -204,6 +219,10 @@ void gru_forward_step(const StepRows& s, T* gates, const T* recurrent, const T* 
     const T* hp = h_prev + b * H;
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
+    if constexpr (std::is_same_v<T, float>) {
+      rows::gru_forward(gr, rr, hn_bias, hp, hr, ho, yo, H);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
       const T r = sigmoid(gr[j] + rr[j]);
       const T z = sigmoid(gz[j] + rz[j]);
@@ -277,6 +296,11 @@ void gru_reset_before_gates_step(const StepRows& s, T* gates, const T* h_prev, T
     T* gr = gates + b * 3 * H;
     T* gz = gr + H;
     const T* hp = h_prev + b * H;
+    if constexpr (std::is_same_v<T, float>) {
+      rows::sigmoid(gr, gr, 2 * H);  // r and z are adjacent
+      for (int64_t j = 0; j < H; ++j) rh[j] = gr[j] * hp[j];
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
       gr[j] = sigmoid(gr[j]);
       gz[j] = sigmoid(gz[j]);
@@ -300,8 +324,9 @@ void gru_reset_before_state_step(const StepRows& s, T* gates, const T* h_prev, T
     const T* hp = h_prev + b * H;
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
+    if constexpr (std::is_same_v<T, float>) rows::tanh(gn, gn, H);
     for (int64_t j = 0; j < H; ++j) {
-      const T n = std::tanh(gn[j]);
+      const T n = std::is_same_v<T, float> ? gn[j] : std::tanh(gn[j]);
       const T h = (T(1) - gz[j]) * n + gz[j] * hp[j];
       gn[j] = n;
       ho[j] = h;

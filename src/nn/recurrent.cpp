@@ -17,8 +17,10 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 #include "nn/cell_kernels.h"
+#include "nn/onednn_layer.h"
 #include "recur/dropout.h"
 #include "recur/gemm.h"
 
@@ -100,6 +102,10 @@ struct Recurrent<T>::Impl {
   std::vector<Dropout<T>> dropouts;      // on layer_outputs[l], feeding layer l+1
   std::vector<Tensor<T>> dropped;        // dropouts[l] applied to layer_outputs[l]
   bool used_dropout = false;
+  // Layers run on oneDNN's primitives (float only; see onednn_layer.h), made
+  // on first use; used_onednn says whether the last forward ran on them.
+  std::vector<std::unique_ptr<onednn::OnednnLayer>> onednn_layers;
+  bool used_onednn = false;
 
   // Workspaces, resized per shape and reused.
   Tensor<T> step_recurrent;           // [B, G*H]
@@ -275,11 +281,20 @@ void Recurrent<T>::Impl::forward_unit(Unit<T>& u, const T* x, int64_t I, const T
 
 template <typename T>
 void Recurrent<T>::Impl::add_column_sums(const T* rows, int64_t count, int64_t width, T* out) {
-#pragma omp parallel for schedule(static) if (count * width >= kernels::kParallelElements)
-  for (int64_t j = 0; j < width; ++j) {
-    T sum = T(0);
-    for (int64_t r = 0; r < count; ++r) sum += rows[r * width + j];
-    out[j] += sum;
+  // Rows outer, columns inner: contiguous and vectorised. Each thread owns a
+  // block of columns, so the sums need no reduction across threads.
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (width + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (count * width >= kernels::kParallelElements && blocks > 1)
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    const int64_t j0 = blk * kBlock, j1 = std::min(width, j0 + kBlock);
+    T sum[kBlock] = {};
+    for (int64_t r = 0; r < count; ++r) {
+      const T* row = rows + r * width;
+#pragma omp simd
+      for (int64_t j = j0; j < j1; ++j) sum[j - j0] += row[j];
+    }
+    for (int64_t j = j0; j < j1; ++j) out[j] += sum[j - j0];
   }
 }
 
@@ -424,10 +439,38 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   m.used_dropout = use_dropout;
   const T* x = input.data();
   int64_t in = m.options.input_size;
+  // oneDNN where it computes exactly what our kernels do and is faster
+  // (float, full-length sequences); our kernels otherwise.
+  bool onednn_path = false;
+  if constexpr (std::is_same_v<T, float>)
+    onednn_path = lengths.empty() && onednn::enabled() && onednn::supports(m.options);
+  if (onednn_path && m.onednn_layers.empty()) {
+    for (int64_t layer = 0; layer < L; ++layer) {
+      onednn::DirectionParameters dirs[2];
+      for (int64_t d = 0; d < D; ++d) {
+        if constexpr (std::is_same_v<T, float>) {
+          const Unit<T>& u = m.units[layer * D + d];
+          dirs[d] = {u.weight_ih, u.weight_hh, u.bias_ih, u.bias_hh};
+        }
+      }
+      m.onednn_layers.push_back(std::make_unique<onednn::OnednnLayer>(
+          m.options, layer == 0 ? m.options.input_size : D * H, dirs));
+    }
+  }
+  m.used_onednn = onednn_path;
   for (int64_t layer = 0; layer < L; ++layer) {
     Tensor<T>& out = layer + 1 < L ? m.layer_outputs[layer] : output;
     out.resize(layer_shape);
-    for (int64_t d = 0; d < D; ++d) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (onednn_path) {
+        const int64_t row = layer * D;
+        m.onednn_layers[layer]->forward(x, m.steps, m.batch, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
+                                        initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data(),
+                                        final.h.data() + row * slot,
+                                        final.c.empty() ? nullptr : final.c.data() + row * slot);
+      }
+    }
+    for (int64_t d = 0; d < D && !onednn_path; ++d) {
       const int64_t row = layer * D + d;
       m.forward_unit(m.units[row], x, in, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
                      initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data() + d * H,
@@ -485,7 +528,16 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
       grad_below->resize(layer_shape);
       grad_x = grad_below->data();
     }
-    for (int64_t d = 0; d < D; ++d) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (m.used_onednn) {
+        const int64_t row = layer * D;
+        m.onednn_layers[layer]->backward(grad_y, grad_final.h.empty() ? nullptr : grad_final.h.data() + row * slot,
+                                         grad_final.c.empty() ? nullptr : grad_final.c.data() + row * slot, grad_x,
+                                         grad_initial.h.data() + row * slot,
+                                         lstm ? grad_initial.c.data() + row * slot : nullptr);
+      }
+    }
+    for (int64_t d = 0; d < D && !m.used_onednn; ++d) {
       const int64_t row = layer * D + d;
       m.backward_unit(m.units[row], x, in, grad_y ? grad_y + d * H : nullptr,
                       grad_final.h.empty() ? nullptr : grad_final.h.data() + row * slot,
