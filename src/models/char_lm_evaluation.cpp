@@ -17,6 +17,7 @@ CharEvaluation evaluate_tokens(LanguageModel& model, std::span<const int64_t> to
   StreamBatch batch;
   RecurrentState<float> state;
   CharEvaluation result;
+  result.streams = streams;
   while (batcher.next(batch)) {
     const CrossEntropyResult<float> loss =
         model.forward(batch.inputs, batch.targets, batch.steps, batch.streams, state, /*training=*/false, nullptr);

@@ -1,0 +1,185 @@
+// recur eval CHECKPOINT: the loss of a character model on a text — in nats
+// per character, bits per character and perplexity.
+//
+// The text is a file (--text) or the validation or test part of the run's own
+// data (--split), which is re-read from the paths and fractions recorded in
+// the checkpoint's "recur.training" JSON under "data". By default the text is
+// read as one stream, so every character is predicted from all of the text
+// before it; --batch N --seq T reproduces the validation figure `recur train`
+// logs (it evaluates with the training --batch and --seq).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "model_loading.h"
+#include "recur/char_lm_evaluation.h"
+#include "recur/data_split.h"
+#include "recur/gemm.h"
+#include "recur/text_corpus.h"
+#include "subcommand.h"
+
+namespace recur::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EvalFlags {
+  std::string checkpoint;
+  std::optional<std::string> text;
+  std::optional<std::string> split;
+  int64_t batch = 1;
+  int64_t seq = 100;
+  bool json = false;
+  int threads = 0;
+};
+
+struct EvaluationText {
+  std::vector<int64_t> tokens;
+  std::string description;  // what was evaluated, for the report
+};
+
+EvaluationText read_text_file(const std::string& file, const LoadedCharModel& loaded) {
+  const Vocabulary& vocabulary = loaded.model.vocabulary;
+  const TextCorpus corpus = TextCorpus::read({fs::path(file)}, vocabulary.unit());
+  EvaluationText text;
+  try {
+    text.tokens = vocabulary.encode(corpus.symbols());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("{}: {} (the model {} knows {} symbols)", file, e.what(), loaded.path.string(),
+                                 vocabulary.size()));
+  }
+  text.description = file;
+  return text;
+}
+
+// The validation or test part of the data the run was trained on.
+EvaluationText read_split(const std::string& part, const LoadedCharModel& loaded) {
+  const std::string where = loaded.path.string();
+  if (!loaded.training.contains("data"))
+    throw UsageError(where + " does not record its training data (no \"data\" in recur.training); evaluate on a "
+                             "file with --text FILE");
+  std::vector<std::string> paths;
+  TextUnit unit;
+  SplitFractions fractions;
+  try {
+    const nlohmann::json& data = loaded.training.at("data");
+    paths = data.at("paths").get<std::vector<std::string>>();
+    unit = parse_text_unit(data.at("unit").get<std::string>());
+    fractions.validation = data.at("validation_fraction").get<double>();
+    fractions.test = data.at("test_fraction").get<double>();
+    fractions.validate();
+  } catch (const std::exception& e) {
+    throw FormatError(where + ": recur.training has a bad \"data\" record (" + e.what() + ")");
+  }
+  if (paths.empty()) throw FormatError(where + ": recur.training \"data\" lists no paths");
+  for (const std::string& path : paths)
+    if (!fs::exists(path))
+      throw UsageError(fmt::format("the training data of {} is gone: {} does not exist; evaluate on a file with "
+                                   "--text FILE",
+                                   where, path));
+  const Vocabulary& vocabulary = loaded.model.vocabulary;
+  if (unit != vocabulary.unit())
+    throw FormatError(where + ": the training data was read as " + text_unit_name(unit) +
+                      "s but the vocabulary holds " + text_unit_name(vocabulary.unit()) + "s");
+  const TextCorpus corpus = TextCorpus::read(std::vector<fs::path>(paths.begin(), paths.end()), unit);
+  std::vector<int64_t> ids;
+  try {
+    ids = vocabulary.encode(corpus.symbols());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("the training data of {} changed since it was saved: {}", where, e.what()));
+  }
+  if (!(Vocabulary::of_text(corpus.symbols(), unit) == vocabulary))
+    std::cerr << "recur: warning: the training data of " << where
+              << " changed since it was saved (its set of characters differs); the split may not be the one the "
+                 "run held out\n";
+
+  SplitBoundaries bounds;
+  try {
+    bounds = split_boundaries(static_cast<int64_t>(ids.size()), fractions);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("cannot split the training data of {}: {}", where, e.what()));
+  }
+  const bool validation = part == "validation";
+  const int64_t begin = validation ? bounds.train_end : bounds.validation_end;
+  const int64_t end = validation ? bounds.validation_end : bounds.total;
+  const double fraction = validation ? fractions.validation : fractions.test;
+  if (end - begin < 2)
+    throw UsageError(fmt::format("the run of {} has no {} split (it was trained with --{}-frac {}); use --split {} "
+                                 "or --text FILE",
+                                 where, part, validation ? "val" : "test", fraction,
+                                 validation ? "test" : "validation"));
+  EvaluationText text;
+  text.tokens.assign(ids.begin() + begin, ids.begin() + end);
+  std::string files = paths.front();
+  if (paths.size() > 1) files += fmt::format(" and {} more", paths.size() - 1);
+  text.description = fmt::format("{} split ({:g}%) of {}", part, 100 * fraction, files);
+  return text;
+}
+
+int run_eval(const EvalFlags& f) {
+  if (f.text.has_value() == f.split.has_value())
+    throw UsageError("give either --text FILE or --split validation|test");
+  if (f.split && *f.split != "validation" && *f.split != "test")
+    throw UsageError("--split must be validation or test, got '" + *f.split + "'");
+  if (f.batch < 1) throw UsageError("--batch must be >= 1, got " + std::to_string(f.batch));
+  if (f.seq < 1) throw UsageError("--seq must be >= 1, got " + std::to_string(f.seq));
+  if (f.threads < 0) throw UsageError("--threads must be >= 0, got " + std::to_string(f.threads));
+  set_num_threads(f.threads);
+
+  LoadedCharModel loaded = load_char_model(f.checkpoint);
+  const EvaluationText text = f.text ? read_text_file(*f.text, loaded) : read_split(*f.split, loaded);
+  if (text.tokens.size() < 2)
+    throw UsageError(fmt::format("{}: too short to evaluate ({} symbol{}; at least 2 are needed)", text.description,
+                                 text.tokens.size(), text.tokens.size() == 1 ? "" : "s"));
+  const CharEvaluation result = evaluate_tokens(*loaded.model.model, text.tokens, f.batch, f.seq);
+  const bool bytes = loaded.model.vocabulary.unit() == TextUnit::Byte;
+
+  if (f.json) {
+    const nlohmann::json report = {{"checkpoint", loaded.path.string()},
+                                   {"text", text.description},
+                                   {"unit", text_unit_name(loaded.model.vocabulary.unit())},
+                                   {"characters", result.count},
+                                   {"nats_per_char", result.nats_per_char()},
+                                   {"bits_per_char", result.bits_per_char()},
+                                   {"perplexity", result.perplexity()},
+                                   {"streams", result.streams},
+                                   {"seq", f.seq}};
+    std::printf("%s\n", report.dump().c_str());
+  } else {
+    std::printf("%s", fmt::format("checkpoint  {}\n"
+                                  "text        {}\n"
+                                  "scored      {} {} ({} stream{} of {}-step chunks)\n"
+                                  "loss        {:.4f} nats/{}   {:.4f} bits/{}   perplexity {:.3f}\n",
+                                  loaded.path.string(), text.description, result.count, bytes ? "bytes" : "characters",
+                                  result.streams, result.streams == 1 ? "" : "s", f.seq, result.nats_per_char(),
+                                  bytes ? "byte" : "char", result.bits_per_char(), bytes ? "byte" : "char",
+                                  result.perplexity())
+                          .c_str());
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+const bool registered = register_subcommand(
+    "eval", "Loss (nats/char, bits/char, perplexity) of a character model on a text", [](CLI::App& app) -> SubcommandRun {
+      auto f = std::make_shared<EvalFlags>();
+      app.add_option("checkpoint", f->checkpoint,
+                     "Checkpoint file, or a run folder (its best.safetensors, else last.safetensors)")
+          ->required();
+      app.add_option("--text", f->text, "Evaluate on this text file");
+      app.add_option("--split", f->split, "Evaluate on the run's own validation or test part: validation | test");
+      app.add_option("--batch", f->batch,
+                     "Parallel streams (1: every character sees all the text before it; more is faster)")
+          ->capture_default_str();
+      app.add_option("--seq", f->seq, "Steps per chunk (the state is carried across chunks)")->capture_default_str();
+      app.add_flag("--json", f->json, "Print the result as one JSON line");
+      app.add_option("--threads", f->threads, "Threads (0: all cores)")->capture_default_str();
+      return [f] { return run_eval(*f); };
+    });
+
+}  // namespace
+}  // namespace recur::cli
