@@ -19,10 +19,10 @@ out=docs/results
 unset OPENBLAS_CORETYPE
 
 case "$name" in
-  lstm)    model=(--cell lstm --layers 2 --hidden 256 --embedding 64 --dropout 0.1 --batch 64 --seq 100
-                  --optimizer adam --lr 3e-3 --schedule cosine --warmup 200 --min-lr 3e-4 --max-time 44m --epochs 40) ;;
-  gru)     model=(--cell gru --layers 2 --hidden 256 --embedding 64 --dropout 0.1 --batch 64 --seq 100
-                  --optimizer adam --lr 3e-3 --schedule cosine --warmup 200 --min-lr 3e-4 --max-time 44m --epochs 40) ;;
+  lstm)    model=(--cell lstm --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 64 --seq 100
+                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20) ;;
+  gru)     model=(--cell gru --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 64 --seq 100
+                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20) ;;
   minchar) model=(--cell rnn_tanh --layers 1 --hidden 100 --batch 1 --seq 25 --optimizer adagrad --lr 0.1
                   --clip-mode value --clip 5 --max-time 20m --epochs 2) ;;
   *) echo "unknown configuration '$name' (lstm, gru or minchar)" >&2; exit 2 ;;
