@@ -76,6 +76,7 @@ class Recurrent {
   const RecurrentOptions& options() const;
   // weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, then _reverse, then l1...
   ParameterList<T> parameters();
+  // By the layer's own name ("weight_ih_l0"), whatever prefix a model gave it.
   Parameter<T>& parameter(const std::string& name);
 
   // Runs the stack over `input` and keeps what backward needs. `lengths` is

@@ -409,8 +409,12 @@ ParameterList<T> Recurrent<T>::parameters() {
 
 template <typename T>
 Parameter<T>& Recurrent<T>::parameter(const std::string& name) {
-  for (Parameter<T>& p : impl_->parameters)
-    if (p.name == name) return p;
+  // A model may have prefixed the names ("rnn.weight_ih_l0", prefix_names);
+  // the layer's own name is what follows the last dot.
+  for (Parameter<T>& p : impl_->parameters) {
+    const size_t dot = p.name.rfind('.');
+    if (std::string_view(p.name).substr(dot == std::string::npos ? 0 : dot + 1) == name) return p;
+  }
   throw std::invalid_argument("no parameter named '" + name + "'");
 }
 
