@@ -26,6 +26,13 @@ inline CommandResult run_command(const std::string& command) {
   return result;
 }
 
+// `text` as one word for the shell.
+inline std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // `recur ARGS` with the binary this build made.
 inline CommandResult run_recur(const std::string& arguments) {
   return run_command(std::string(RECUR_BINARY) + " " + arguments);

@@ -28,16 +28,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CommandResult;
+using testing::quoted;
 using testing::run_command;
 using testing::run_recur;
 
 constexpr const char* kPython = "/usr/bin/python3";
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // Prose with a few non-ASCII letters, so code points and bytes differ.
 std::string training_text() {

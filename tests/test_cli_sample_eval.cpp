@@ -24,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CommandResult;
+using testing::quoted;
 using testing::run_recur;
 
 fs::path write_file(const fs::path& path, const std::string& bytes) {
@@ -49,12 +50,6 @@ std::string training_text() {
     text += (i % 11 == 10) ? "\n" : " ";
   }
   return text;
-}
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 class CliSampleEval : public ::testing::Test {

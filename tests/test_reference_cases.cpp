@@ -2,8 +2,6 @@
 // check itself is shown to fail when it should (a corrupted expectation, a
 // malformed file). The cases come from scripts/make_reference.py.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_runner.h"
 #include "recur/reference_case.h"
 #include "recur/safetensors.h"
 
@@ -26,31 +25,13 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtureDirectory = fs::path(RECUR_SOURCE_DIR) / "tests" / "fixtures";
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using testing::CommandResult;
+using testing::quoted;
+using testing::run_command;
 
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-CommandResult recur_check(const std::vector<std::string>& files) {
-  std::string command = quoted(RECUR_BINARY) + " check";
+// `recur check FILES`; `environment` ("NAME=value ") goes before the command.
+CommandResult recur_check(const std::vector<std::string>& files, const std::string& environment = "") {
+  std::string command = environment + quoted(RECUR_BINARY) + " check";
   for (const std::string& f : files) command.append(" ").append(quoted(f));  // (not " " + ...: GCC 12 -Wrestrict false positive)
   return run_command(command);
 }
@@ -106,6 +87,13 @@ class EachReferenceFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EachReferenceFixture, PassesRecurCheck) {
   const CommandResult result = recur_check({GetParam()});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+}
+
+// Float cases of full length run on oneDNN's primitives where the build has
+// them; recur's own float kernels must match PyTorch just the same.
+TEST_P(EachReferenceFixture, PassesRecurCheckOnRecurKernels) {
+  const CommandResult result = recur_check({GetParam()}, "RECUR_ENGINE=recur ");
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 
