@@ -70,8 +70,10 @@ void rnn_forward_step(const StepRows& s, T* gates, const T* h_prev, T* h_out, T*
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
     if constexpr (std::is_same_v<T, float> && !Relu) {
-      rows::rnn_tanh_forward(g, ho, yo, H);
-      continue;
+      if (rows::vectorised()) {
+        rows::rnn_tanh_forward(g, ho, yo, H);
+        continue;
+      }
     }
     for (int64_t j = 0; j < H; ++j) {
       const T h = Relu ? std::max(g[j], T(0)) : std::tanh(g[j]);
@@ -128,8 +130,10 @@ void lstm_forward_step(const StepRows& s, T* gates, const T* h_prev, const T* c_
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
     if constexpr (std::is_same_v<T, float>) {
-      rows::lstm_forward(gi, cp, co, ho, yo, H);
-      continue;
+      if (rows::vectorised()) {
+        rows::lstm_forward(gi, cp, co, ho, yo, H);
+        continue;
+      }
     }
     for (int64_t j = 0; j < H; ++j) {
       const T i = sigmoid(gi[j]);
@@ -173,8 +177,10 @@ void lstm_backward_step(const StepRows& s, const T* gates, const T* c_prev, cons
     T* dh = grad_h + b * H;
     T* dc = grad_c + b * H;
     if constexpr (std::is_same_v<T, float>) {
-      rows::lstm_backward(gi, cp, cn, dy, dh, dc, dgi, H);
-      continue;
+      if (rows::vectorised()) {
+        rows::lstm_backward(gi, cp, cn, dy, dh, dc, dgi, H);
+        continue;
+      }
     }
     for (int64_t j = 0; j < H; ++j) {
       const T dh_total = dh[j] + (dy ? dy[j] : T(0));
@@ -220,8 +226,10 @@ void gru_forward_step(const StepRows& s, T* gates, const T* recurrent, const T* 
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
     if constexpr (std::is_same_v<T, float>) {
-      rows::gru_forward(gr, rr, hn_bias, hp, hr, ho, yo, H);
-      continue;
+      if (rows::vectorised()) {
+        rows::gru_forward(gr, rr, hn_bias, hp, hr, ho, yo, H);
+        continue;
+      }
     }
     for (int64_t j = 0; j < H; ++j) {
       const T r = sigmoid(gr[j] + rr[j]);
@@ -297,9 +305,11 @@ void gru_reset_before_gates_step(const StepRows& s, T* gates, const T* h_prev, T
     T* gz = gr + H;
     const T* hp = h_prev + b * H;
     if constexpr (std::is_same_v<T, float>) {
-      rows::sigmoid(gr, gr, 2 * H);  // r and z are adjacent
-      for (int64_t j = 0; j < H; ++j) rh[j] = gr[j] * hp[j];
-      continue;
+      if (rows::vectorised()) {
+        rows::sigmoid(gr, gr, 2 * H);  // r and z are adjacent
+        for (int64_t j = 0; j < H; ++j) rh[j] = gr[j] * hp[j];
+        continue;
+      }
     }
     for (int64_t j = 0; j < H; ++j) {
       gr[j] = sigmoid(gr[j]);
@@ -324,9 +334,13 @@ void gru_reset_before_state_step(const StepRows& s, T* gates, const T* h_prev, T
     const T* hp = h_prev + b * H;
     T* ho = h_out + b * H;
     T* yo = y + b * y_stride;
-    if constexpr (std::is_same_v<T, float>) rows::tanh(gn, gn, H);
+    bool vectorised = false;  // n = tanh(gn) already applied to the whole row
+    if constexpr (std::is_same_v<T, float>) {
+      vectorised = rows::vectorised();
+      if (vectorised) rows::tanh(gn, gn, H);
+    }
     for (int64_t j = 0; j < H; ++j) {
-      const T n = std::is_same_v<T, float> ? gn[j] : std::tanh(gn[j]);
+      const T n = vectorised ? gn[j] : std::tanh(gn[j]);
       const T h = (T(1) - gz[j]) * n + gz[j] * hp[j];
       gn[j] = n;
       ho[j] = h;

@@ -1,5 +1,5 @@
-// Vectorised float rows of the fused cell kernels: AVX-512 with a scalar
-// fallback, chosen once at run time. See cell_rows.h.
+// Vectorised float rows of the fused cell kernels (AVX-512). Callers check
+// vectorised() and otherwise run the generic loops of cell_kernels.h.
 //
 // exp: Cephes expf — n = round(x log2 e), r = x - n ln 2 in two parts, a
 // degree-6 polynomial, then 2^n by vscalefps (which also gets the underflow
@@ -9,6 +9,7 @@
 #include "nn/cell_rows.h"
 
 #include <cmath>
+#include <cstdlib>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -21,94 +22,6 @@
 
 namespace recur::kernels::rows {
 
-namespace scalar {
-
-inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-
-void tanh(const float* x, float* y, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) y[j] = std::tanh(x[j]);
-}
-void sigmoid(const float* x, float* y, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) y[j] = sigmoid(x[j]);
-}
-void exp(const float* x, float* y, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) y[j] = std::exp(x[j]);
-}
-
-void lstm_forward(float* gi, const float* cp, float* co, float* ho, float* yo, int64_t H) {
-  float* gf = gi + H;
-  float* gg = gi + 2 * H;
-  float* go = gi + 3 * H;
-  for (int64_t j = 0; j < H; ++j) {
-    const float i = sigmoid(gi[j]);
-    const float f = sigmoid(gf[j]);
-    const float g = std::tanh(gg[j]);
-    const float o = sigmoid(go[j]);
-    const float c = f * cp[j] + i * g;
-    const float h = o * std::tanh(c);
-    gi[j] = i;
-    gf[j] = f;
-    gg[j] = g;
-    go[j] = o;
-    co[j] = c;
-    ho[j] = h;
-    yo[j] = h;
-  }
-}
-
-void lstm_backward(const float* gi, const float* cp, const float* cn, const float* dy, float* dh, float* dc,
-                   float* dgi, int64_t H) {
-  const float* gf = gi + H;
-  const float* gg = gi + 2 * H;
-  const float* go = gi + 3 * H;
-  float* dgf = dgi + H;
-  float* dgg = dgi + 2 * H;
-  float* dgo = dgi + 3 * H;
-  for (int64_t j = 0; j < H; ++j) {
-    const float dh_total = dh[j] + (dy ? dy[j] : 0.0f);
-    const float i = gi[j], f = gf[j], g = gg[j], o = go[j];
-    const float tanh_c = std::tanh(cn[j]);
-    const float dc_total = dc[j] + dh_total * o * (1.0f - tanh_c * tanh_c);
-    dgi[j] = dc_total * g * i * (1.0f - i);
-    dgf[j] = dc_total * cp[j] * f * (1.0f - f);
-    dgg[j] = dc_total * i * (1.0f - g * g);
-    dgo[j] = dh_total * tanh_c * o * (1.0f - o);
-    dc[j] = dc_total * f;
-    dh[j] = 0.0f;
-  }
-}
-
-void gru_forward(float* gr, const float* rr, const float* hn_bias, const float* hp, float* hr, float* ho, float* yo,
-                 int64_t H) {
-  float* gz = gr + H;
-  float* gn = gr + 2 * H;
-  const float* rz = rr + H;
-  const float* rn = rr + 2 * H;
-  for (int64_t j = 0; j < H; ++j) {
-    const float r = sigmoid(gr[j] + rr[j]);
-    const float z = sigmoid(gz[j] + rz[j]);
-    const float hn = rn[j] + (hn_bias ? hn_bias[j] : 0.0f);
-    const float n = std::tanh(gn[j] + r * hn);
-    const float h = (1.0f - z) * n + z * hp[j];
-    gr[j] = r;
-    gz[j] = z;
-    gn[j] = n;
-    hr[j] = hn;
-    ho[j] = h;
-    yo[j] = h;
-  }
-}
-
-void rnn_tanh_forward(float* g, float* ho, float* yo, int64_t H) {
-  for (int64_t j = 0; j < H; ++j) {
-    const float h = std::tanh(g[j]);
-    g[j] = h;
-    ho[j] = h;
-    yo[j] = h;
-  }
-}
-
-}  // namespace scalar
 
 #ifdef RECUR_HAVE_AVX512_PATH
 // Everything in this namespace (lambdas included) is compiled for AVX-512.
@@ -297,11 +210,12 @@ const bool kVectorised = detect();
 
 bool vectorised() { return kVectorised; }
 
+// Callers check vectorised() first and otherwise run the generic loops of
+// cell_kernels.h, so a build without the AVX-512 path never calls these.
 #ifdef RECUR_HAVE_AVX512_PATH
-#define RECUR_DISPATCH(name, ...) \
-  return kVectorised ? avx512::name(__VA_ARGS__) : scalar::name(__VA_ARGS__)
+#define RECUR_DISPATCH(name, ...) return avx512::name(__VA_ARGS__)
 #else
-#define RECUR_DISPATCH(name, ...) return scalar::name(__VA_ARGS__)
+#define RECUR_DISPATCH(name, ...) std::abort()
 #endif
 
 void tanh(const float* x, float* y, int64_t n) { RECUR_DISPATCH(tanh, x, y, n); }

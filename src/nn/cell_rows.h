@@ -2,8 +2,9 @@
 //
 // One call handles one batch row of H hidden units: the pointwise work of a
 // step is dominated by exp and tanh, which the C library computes one element
-// at a time. These functions use AVX-512 when the CPU has it (checked once at
-// run time) and fall back to plain loops over std::exp / std::tanh otherwise.
+// at a time. These functions are AVX-512 code: call them only when
+// vectorised() (checked once at run time); otherwise the generic loops of
+// cell_kernels.h, over std::exp / std::tanh, do the same work.
 //
 // Accuracy: the AVX-512 exp and tanh are Cephes-style polynomial
 // approximations with a relative error of a few float ulps (measured: see
@@ -15,7 +16,7 @@
 
 namespace recur::kernels::rows {
 
-// True when the AVX-512 versions are in use (for benchmarks and tests).
+// True when this CPU and build have the AVX-512 versions.
 bool vectorised();
 
 // y[j] = tanh(x[j]), y[j] = 1 / (1 + exp(-x[j])), y[j] = exp(x[j]); y may be x.
