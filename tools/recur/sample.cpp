@@ -34,7 +34,7 @@ struct SampleFlags {
   std::optional<std::string> prime;
   std::optional<uint64_t> seed;
   bool stats = false;
-  int threads = 1;
+  int threads = 0;
 };
 
 // Writes generated text to stdout in small pieces: after every line and at
@@ -148,9 +148,7 @@ int run_sample(const SampleFlags& f) {
 const bool registered = register_subcommand(
     "sample", "Generate text from a character-level language model", [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<SampleFlags>();
-      app.add_option("checkpoint", f->checkpoint,
-                     "Checkpoint file, or a run folder (its best.safetensors, else last.safetensors)")
-          ->required();
+      add_checkpoint_argument(app, f->checkpoint);
       app.add_option("-n,--length", f->length, "Characters to generate (after the prime)")->capture_default_str();
       app.add_option("-t,--temperature", f->sampling.temperature,
                      "Softmax temperature: < 1 is more conservative, > 1 more random; 0 = greedy")
@@ -164,7 +162,7 @@ const bool registered = register_subcommand(
       app.add_option("-p,--prime", f->prime, "Text to warm the hidden state on; printed before the sample");
       app.add_option("-s,--seed", f->seed, "Random seed (default: a different one each run)");
       app.add_flag("--stats", f->stats, "Report the sampling speed and the seed on stderr");
-      app.add_option("--threads", f->threads, "Threads (0: all cores; batch-1 generation is fastest on 1)")
+      app.add_option("--threads", f->threads, "Threads (0: all cores)")
           ->capture_default_str();
       return [f] { return run_sample(*f); };
     });
