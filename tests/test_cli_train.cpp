@@ -62,6 +62,14 @@ TEST(CliTrain, BadInputsAreNamed) {
   expect_failure_naming("--data " + good + run + " --val-frac 1.5", "validation");
   expect_failure_naming(run, "--data");
   expect_failure_naming("--resume " + (dir / "nowhere").string(), "nowhere");
+  // A cosine schedule with no end would drop to --min-lr right after warm-up.
+  expect_failure_naming("--data " + good + " --run " + (dir / "run").string() +
+                            " --epochs 0 --max-time 5 --schedule cosine",
+                        "--schedule cosine");
+  const auto engine = testing::run_command("RECUR_ENGINE=fastest " + std::string(RECUR_BINARY) + " train --data " +
+                                           good + run);
+  EXPECT_NE(engine.exit_code, 0) << engine.output;
+  EXPECT_NE(engine.output.find("RECUR_ENGINE"), std::string::npos) << engine.output;
 }
 
 TEST(CliTrain, RefusesToOverwriteARunAndResumesIt) {
@@ -74,6 +82,10 @@ TEST(CliTrain, RefusesToOverwriteARunAndResumesIt) {
   const auto before = fs::last_write_time(fs::path(run) / "last.safetensors");
   expect_failure_naming("--data " + data + " --run " + run + common + " --max-iters 5", "already holds a checkpoint");
   EXPECT_EQ(fs::last_write_time(fs::path(run) / "last.safetensors"), before);  // nothing saved was touched
+
+  // A resumed run keeps its settings: changing one is refused, naming it, before anything is written.
+  expect_failure_naming("--resume " + run + " --max-iters 10 --lr 0.5 --hidden 99", "--hidden, --lr cannot change");
+  EXPECT_EQ(fs::last_write_time(fs::path(run) / "last.safetensors"), before);
 
   auto resumed = run_recur("train --resume " + run + " --max-iters 10");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;

@@ -33,7 +33,10 @@ void OnednnLayer::backward(const float*, const float*, const float*, float*, flo
 bool enabled() {
   static const bool on = [] {
     const char* e = std::getenv("RECUR_ENGINE");
-    return e == nullptr || std::string(e) != "recur";
+    const std::string engine = e ? e : "";
+    if (engine != "" && engine != "recur" && engine != "onednn")
+      throw std::invalid_argument("RECUR_ENGINE must be recur or onednn (or unset), got '" + engine + "'");
+    return engine != "recur";
   }();
   return on;
 }

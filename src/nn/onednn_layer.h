@@ -23,7 +23,8 @@
 namespace recur::onednn {
 
 // Whether this build has oneDNN and the engine is not switched off with
-// RECUR_ENGINE=recur (read once; RECUR_ENGINE=onednn or unset = use it).
+// RECUR_ENGINE=recur (read once; RECUR_ENGINE=onednn or unset = use it; any
+// other value throws std::invalid_argument naming it).
 bool enabled();
 
 // Whether oneDNN runs this configuration (cell, reset placement).

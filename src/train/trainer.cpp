@@ -284,8 +284,8 @@ TrainingOutcome Trainer::run() {
         log.progress(record, !log.live() || evaluate_now);
         window_start = Clock::now();
         window_tokens = 0;
-      } else if (window_seconds > 0.2) {
-        log.progress(record, false);
+      } else {
+        log.live_update(record);
       }
       if (evaluate_now && options_.patience > 0 && evaluations_without_improvement_ >= options_.patience) {
         outcome.stop_reason = fmt::format("no improvement in {} validations (--patience)", options_.patience);

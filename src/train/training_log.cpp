@@ -45,15 +45,25 @@ void TrainingLog::end_live_line() {
 
 void TrainingLog::progress(const ProgressRecord& r, bool force_line) {
   write_csv(r);
+  draw(r, force_line || !live_);
+}
+
+void TrainingLog::live_update(const ProgressRecord& r) {
+  if (!live_ || (last_redraw_seconds_ >= 0 && r.elapsed_seconds - last_redraw_seconds_ < kRedrawSeconds)) return;
+  draw(r, false);
+}
+
+void TrainingLog::draw(const ProgressRecord& r, bool own_line) {
   std::string line = fmt::format("iter {} | epoch {:.2f} | loss {:.4f} | smooth {:.4f}", r.iteration, r.epoch, r.loss,
                                  r.smoothed_loss);
   if (r.validation_loss >= 0) line += fmt::format(" | val {:.4f}", r.validation_loss);
   line += fmt::format(" | lr {:.3g} | {:.0f} tok/s | {} elapsed", r.learning_rate, r.tokens_per_second,
                       format_duration(r.elapsed_seconds));
   if (r.eta_seconds >= 0) line += " | ETA " + format_duration(r.eta_seconds);
-  if (live_ && !force_line) {
+  if (!own_line) {
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
     live_line_open_ = true;
+    last_redraw_seconds_ = r.elapsed_seconds;
   } else {
     end_live_line();
     std::fprintf(stderr, "%s\n", line.c_str());

@@ -31,16 +31,25 @@ class TrainingLog {
   ~TrainingLog();
 
   bool live() const { return live_; }
+  // A logged record: a row of log.csv and a progress line (a line of its own
+  // when force_line or not on a terminal; else the live line).
   void progress(const ProgressRecord& record, bool force_line);
+  // Only redraws the live line (on a terminal, at most every kRedrawSeconds);
+  // log.csv keeps the same rows whether or not stderr is a terminal.
+  void live_update(const ProgressRecord& record);
   void message(const std::string& text);  // a line of its own, never overwritten
 
  private:
+  static constexpr double kRedrawSeconds = 0.2;
+
   void write_csv(const ProgressRecord& record);
+  void draw(const ProgressRecord& record, bool own_line);
   void end_live_line();
 
   std::ofstream csv_;
   bool live_;
   bool live_line_open_ = false;
+  double last_redraw_seconds_ = -1;  // elapsed_seconds of the last live redraw
 };
 
 std::string format_duration(double seconds);

@@ -167,9 +167,7 @@ int run_eval(const EvalFlags& f) {
 const bool registered = register_subcommand(
     "eval", "Loss (nats/char, bits/char, perplexity) of a character model on a text", [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<EvalFlags>();
-      app.add_option("checkpoint", f->checkpoint,
-                     "Checkpoint file, or a run folder (its best.safetensors, else last.safetensors)")
-          ->required();
+      add_checkpoint_argument(app, f->checkpoint);
       app.add_option("--text", f->text, "Evaluate on this text file");
       app.add_option("--split", f->split, "Evaluate on the run's own validation or test part: validation | test");
       app.add_option("--batch", f->batch,

@@ -4,6 +4,11 @@
 
 namespace recur::cli {
 
+void add_checkpoint_argument(CLI::App& app, std::string& target) {
+  app.add_option("checkpoint", target, "Checkpoint file, or a run folder (its best.safetensors, else last.safetensors)")
+      ->required();
+}
+
 namespace fs = std::filesystem;
 
 fs::path resolve_checkpoint(const std::string& target) {

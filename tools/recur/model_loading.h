@@ -11,7 +11,14 @@
 
 #include "recur/char_model.h"
 
+namespace CLI {
+class App;
+}
+
 namespace recur::cli {
+
+// Adds the required positional CHECKPOINT argument (a file or a run folder).
+void add_checkpoint_argument(CLI::App& app, std::string& target);
 
 // The checkpoint file a CHECKPOINT argument names. Throws UsageError when the
 // path does not exist or a folder holds neither checkpoint.

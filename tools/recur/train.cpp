@@ -2,11 +2,13 @@
 // Parses flags, reads the corpus, and hands a CharLanguageModelTask to the
 // shared Trainer; resumes a run exactly with --resume.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "recur/char_lm_task.h"
 #include "recur/data_split.h"
@@ -142,6 +144,8 @@ TrainerOptions trainer_options(const TrainFlags& f, int64_t steps_per_epoch) {
     const auto by_epochs = static_cast<int64_t>(std::ceil(f.epochs * steps_per_epoch));
     total = total > 0 ? std::min(total, by_epochs) : by_epochs;
   }
+  if (o.schedule.kind == LrScheduleKind::Cosine && f.decay_iters <= 0 && total <= 0)
+    throw UsageError("--schedule cosine needs to know where training ends: give --epochs, --max-iters or --decay-iters");
   o.schedule.decay_iterations = f.decay_iters > 0 ? f.decay_iters : std::max<int64_t>(total, f.warmup + 1);
   o.clip_mode = f.clip_mode == "norm" ? ClipMode::Norm : f.clip_mode == "value" ? ClipMode::Value
               : f.clip_mode == "none" ? ClipMode::None
@@ -215,9 +219,38 @@ int run_fresh(const TrainFlags& f) {
   return outcome.interrupted ? 130 : 0;
 }
 
+int continue_run(const TrainFlags& f, const CLI::App& app, const Checkpoint& checkpoint,
+                 const fs::path& checkpoint_path);
+
+// A resumed run continues exactly, so everything that shapes the updates comes
+// from the checkpoint; only the limits (and threads) may be given again.
+void refuse_settings_on_resume(const CLI::App& app) {
+  static const std::set<std::string> kAllowed = {"--resume", "--max-iters", "--epochs", "--max-time", "--patience",
+                                                 "--threads", "--help"};
+  std::vector<std::string> refused;
+  for (const CLI::Option* option : app.get_options())
+    if (option->count() > 0 && !option->get_lnames().empty() && !kAllowed.count("--" + option->get_lnames()[0]))
+      refused.push_back("--" + option->get_lnames()[0]);
+  if (!refused.empty())
+    throw UsageError(fmt::format("{} cannot change when resuming (the run keeps its settings so that it continues "
+                                 "exactly); only --max-iters, --epochs, --max-time, --patience and --threads may be "
+                                 "given with --resume",
+                                 fmt::join(refused, ", ")));
+}
+
 int run_resumed(const TrainFlags& f, const CLI::App& app) {
+  refuse_settings_on_resume(app);
   const fs::path checkpoint_path = resume_checkpoint_path(f.resume);
   const Checkpoint checkpoint = load_checkpoint(checkpoint_path);
+  try {
+    return continue_run(f, app, checkpoint, checkpoint_path);
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(checkpoint_path.string() + ": its training position (recur.training) is incomplete: " + e.what());
+  }
+}
+
+int continue_run(const TrainFlags& f, const CLI::App& app, const Checkpoint& checkpoint,
+                 const fs::path& checkpoint_path) {
   CharModel model = CharModel::from_checkpoint(checkpoint);
   const nlohmann::json& source = checkpoint.training.at("data");
   std::vector<std::string> paths = source.at("paths").get<std::vector<std::string>>();
