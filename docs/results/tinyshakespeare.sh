@@ -24,7 +24,7 @@ case "$name" in
   gru)     model=(--cell gru --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 64 --seq 100
                   --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20) ;;
   minchar) model=(--cell rnn_tanh --layers 1 --hidden 100 --batch 1 --seq 25 --optimizer adagrad --lr 0.1
-                  --clip-mode value --clip 5 --max-time 20m --epochs 2) ;;
+                  --clip-mode value --clip 5 --max-time 20m --epochs 10) ;;
   *) echo "unknown configuration '$name' (lstm, gru or minchar)" >&2; exit 2 ;;
 esac
 
@@ -36,18 +36,18 @@ cp "$run/log.csv" "$out/$name-curve.csv"
 # Validation loss of the best checkpoint, over the whole validation split.
 build/recur eval "$run/best.safetensors" --split validation --json > "$out/$name-eval.json"
 
-# A sample, and the sampling speed of the batch-1 path.
-start=$(date +%s.%N)
-build/recur sample "$run/best.safetensors" --length 2000 --temperature 0.8 --seed 1 --prime "ROMEO:" > "$out/$name-sample.txt"
-end=$(date +%s.%N)
+# A sample, and the sampling speed of the batch-1 path as `recur sample --stats`
+# reports it (generation only: not the start-up, the loading or the prime).
+build/recur sample "$run/best.safetensors" --length 2000 --temperature 0.8 --seed 1 --prime "ROMEO:" --stats \
+  > "$out/$name-sample.txt" 2> "$out/$name-sample-stats.txt"
 
-/usr/bin/python3 - "$name" "$start" "$end" <<'PY'
-import csv, json, statistics, sys
-name, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+/usr/bin/python3 - "$name" <<'PY'
+import csv, json, re, statistics, sys
+name = sys.argv[1]
 rows = list(csv.DictReader(open(f"docs/results/{name}-curve.csv")))
 rates = [float(r["tokens_per_s"]) for r in rows if r["val_loss"] == "" and float(r["tokens_per_s"]) > 0]
 evaluation = json.load(open(f"docs/results/{name}-eval.json"))
-sample_chars = len(open(f"docs/results/{name}-sample.txt", encoding="utf-8").read())
+stats = open(f"docs/results/{name}-sample-stats.txt").read()
 figures = {
     "configuration": name,
     "iterations": int(rows[-1]["iteration"]),
@@ -55,7 +55,7 @@ figures = {
     "train_minutes": float(rows[-1]["elapsed_s"]) / 60,
     "validation": evaluation,
     "median_train_tokens_per_s": statistics.median(rates) if rates else None,
-    "sample_chars_per_s": sample_chars / (end - start),
+    "sample_chars_per_s": float(re.search(r"\(([0-9.]+) characters/s\)", stats).group(1)),
 }
 json.dump(figures, open(f"docs/results/{name}-figures.json", "w"), indent=1)
 print(json.dumps(figures))
