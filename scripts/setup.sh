@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libopenblas-dev            # the GEMM library behind core/gemm
+  libopenblas-dev            # the GEMM library behind core/gemm (cblas.h)
+  libopenblas0-openmp        # its OpenMP build, which recur links: one thread pool with its own kernels
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libdnnl-dev                # oneDNN: the anchor in bench/
