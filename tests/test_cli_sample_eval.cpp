@@ -4,6 +4,7 @@
 //
 // One tiny model is trained once for the whole suite (SetUpTestSuite).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -55,7 +56,8 @@ std::string training_text() {
 class CliSampleEval : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / "recur_cli_sample_eval";
+    // One folder per process: ctest runs each test of this suite in a process of its own, in parallel.
+    dir_ = fs::temp_directory_path() / ("recur_cli_sample_eval_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     text_ = training_text();
@@ -68,6 +70,8 @@ class CliSampleEval : public ::testing::Test {
     train_output_ = trained.output;
     trained_ = trained.exit_code == 0 && fs::exists(run_ / "last.safetensors") && fs::exists(run_ / "best.safetensors");
   }
+
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
 
   void SetUp() override { ASSERT_TRUE(trained_) << "recur train failed:\n" << train_output_; }
 
