@@ -20,17 +20,20 @@ unset OPENBLAS_CORETYPE
 
 case "$name" in
   lstm)    model=(--cell lstm --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 64 --seq 100
-                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20) ;;
+                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20 --eval-every 500) ;;
   gru)     model=(--cell gru --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 64 --seq 100
-                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20) ;;
+                  --optimizer adam --lr 2e-3 --schedule cosine --warmup 200 --min-lr 2e-4 --max-time 44m --epochs 20 --eval-every 500) ;;
   minchar) model=(--cell rnn_tanh --layers 1 --hidden 100 --batch 1 --seq 25 --optimizer adagrad --lr 0.1
-                  --clip-mode value --clip 5 --max-time 20m --epochs 10) ;;
+                  --clip-mode value --clip 5 --max-time 20m --epochs 10 --eval-every 10000) ;;
   *) echo "unknown configuration '$name' (lstm, gru or minchar)" >&2; exit 2 ;;
 esac
 
-rm -rf "$run"
-build/recur train --data "$data" --run "$run" "${model[@]}" --eval-every 500 --log-every 100 \
-  --threads "$threads" --seed 1 2> "$out/$name-train.log"
+# SKIP_TRAINING=1 keeps an existing run and redoes only the figures below.
+if [ "${SKIP_TRAINING:-0}" != 1 ]; then
+  rm -rf "$run"
+  build/recur train --data "$data" --run "$run" --log-every 100 "${model[@]}" \
+    --threads "$threads" --seed 1 2> "$out/$name-train.log"
+fi
 cp "$run/log.csv" "$out/$name-curve.csv"
 
 # Validation loss of the best checkpoint, over the whole validation split.
