@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "generated_text.h"
 #include "recur/char_model.h"
 #include "recur/checkpoint.h"
 #include "recur/sampling.h"
@@ -38,14 +39,7 @@ constexpr const char* kPython = "/usr/bin/python3";
 std::string training_text() {
   const std::vector<std::string> words = {"the", "café", "was", "open", "naïve", "birds", "sang,", "and",
                                           "we", "sat", "by", "the", "river.", "élan", "of", "spring"};
-  std::string text;
-  uint64_t state = 777;
-  for (int i = 0; i < 400; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    text += words[(state >> 33) % words.size()];
-    text += (i % 9 == 8) ? "\n" : " ";
-  }
-  return text;
+  return testing::word_salad(words, 400, 777, 9);
 }
 
 struct Case {

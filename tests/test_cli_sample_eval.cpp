@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "generated_text.h"
 #include "recur/checkpoint.h"
 #include "recur/data_split.h"
 
@@ -43,14 +44,7 @@ std::string read_file(const fs::path& path) {
 std::string training_text() {
   const std::vector<std::string> words = {"the", "cat", "sat", "on", "a", "mat", "and", "then", "it", "ran",
                                           "off", "to", "see", "dog", "who", "was", "not", "there,", "so", "home."};
-  std::string text;
-  uint64_t state = 12345;
-  for (int i = 0; i < 900; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    text += words[(state >> 33) % words.size()];
-    text += (i % 11 == 10) ? "\n" : " ";
-  }
-  return text;
+  return testing::word_salad(words, 900, 12345, 11);
 }
 
 class CliSampleEval : public ::testing::Test {
