@@ -17,7 +17,7 @@ corpus=/usr/share/games/fortunes
 run=runs/quickstart-$(date +%Y%m%d-%H%M%S)
 build/recur train --data "$corpus/songs-poems" "$corpus/literature" "$corpus/wisdom" "$corpus/people" \
   --run "$run" --cell lstm --layers 2 --hidden 256 --embedding 64 --batch 32 --seq 100 \
-  --optimizer adam --lr 3e-3 --max-time "${QUICKSTART_MINUTES:-3}m" --eval-every 200
+  --optimizer adam --lr 3e-3 --dropout 0.1 --epochs 0 --max-time "${QUICKSTART_MINUTES:-3}m" --eval-every 200
 echo
 echo "--- a sample from $run (recur sample $run --temperature 0.8) ---"
 build/recur sample "$run" --length 800 --temperature 0.8 --prime "The "
