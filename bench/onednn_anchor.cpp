@@ -27,6 +27,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flag_value.h"
+
 namespace {
 
 using dnnl::memory;
@@ -62,13 +64,7 @@ Options parse(int argc, char **argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&]() -> long {
-      if (i + 1 >= argc) usage(("missing value after " + a).c_str());
-      char *end = nullptr;
-      const long v = std::strtol(argv[++i], &end, 10);
-      if (*end != '\0' || v < 0) usage(("bad value for " + a + ": " + argv[i]).c_str());
-      return v;
-    };
+    auto value = [&] { return flag_value(argc, argv, i, 0, usage); };
     if (a == "--cell") {
       if (i + 1 >= argc) usage("missing value after --cell");
       o.cell = argv[++i];

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "flag_value.h"
+
 namespace {
 
 [[noreturn]] void usage(const char *why) {
@@ -32,13 +34,7 @@ int main(int argc, char **argv) {
   bool json = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto value = [&]() -> long {
-      if (i + 1 >= argc) usage(("missing value after " + a).c_str());
-      char *end = nullptr;
-      const long v = std::strtol(argv[++i], &end, 10);
-      if (*end != '\0' || v < 1) usage(("bad value for " + a + ": " + argv[i]).c_str());
-      return v;
-    };
+    auto value = [&] { return flag_value(argc, argv, i, 1, usage); };
     if (a == "--size") size = value();
     else if (a == "--threads") threads = static_cast<int>(value());
     else if (a == "--repeats") repeats = static_cast<int>(value());
