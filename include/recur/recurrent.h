@@ -21,6 +21,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "recur/parameter.h"
 #include "recur/rng.h"
@@ -89,6 +90,10 @@ class Recurrent {
   // (calling it twice doubles them); grad_input and grad_initial are written.
   void backward(const Tensor<T>& grad_output, const RecurrentState<T>& grad_final, Tensor<T>& grad_input,
                 RecurrentState<T>& grad_initial);
+
+  // Which engine ran the last forward: "onednn" (oneDNN's primitives, float
+  // only) or "recur" (our own kernels). Empty before the first forward.
+  std::string_view engine() const;
 
  private:
   struct Impl;

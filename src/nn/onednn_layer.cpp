@@ -1,13 +1,25 @@
 // OnednnLayer: see onednn_layer.h. Built only with oneDNN (RECUR_HAVE_ONEDNN);
 // without it, enabled() is false and Recurrent never constructs one.
+//
+// A forward is a list of runs, one primitive call each: a full-length batch is
+// one run for all directions; with lengths, each direction is a chain of runs
+// over the time segments of length_segments.h, in its processing order (left
+// to right: segments in time order; right to left: reversed). Between runs of
+// a chain, state rows carry over, rows enter from h0 and leave to hn; backward
+// walks every chain in reverse, carrying the state gradients the same way.
 #include "nn/onednn_layer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "nn/length_segments.h"
+#include "nn/scratch_buffer.h"
 
 #ifdef RECUR_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.hpp>
@@ -15,7 +27,14 @@
 
 namespace recur::onednn {
 
-bool supports(const RecurrentOptions& o) { return !(o.cell == CellKind::Gru && o.gru_reset == GruReset::BeforeProduct); }
+bool worth_segmenting(std::span<const int64_t> lengths) {
+  // Each distinct length costs one more primitive call per direction and layer
+  // (and, for a new shape, a primitive to make); measured in docs/benchmarks.md.
+  constexpr size_t kMaxDistinctLengths = 8;
+  std::vector<int64_t> distinct(lengths.begin(), lengths.end());
+  std::sort(distinct.begin(), distinct.end());
+  return static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) <= kMaxDistinctLengths;
+}
 
 #ifndef RECUR_HAVE_ONEDNN
 
@@ -25,7 +44,8 @@ OnednnLayer::OnednnLayer(const RecurrentOptions&, int64_t, const DirectionParame
   throw std::logic_error("recur was built without oneDNN");
 }
 OnednnLayer::~OnednnLayer() = default;
-void OnednnLayer::forward(const float*, int64_t, int64_t, const float*, const float*, float*, float*, float*) {}
+void OnednnLayer::forward(const float*, int64_t, int64_t, std::span<const int64_t>, const float*, const float*, float*,
+                          float*, float*) {}
 void OnednnLayer::backward(const float*, const float*, const float*, float*, float*, float*) {}
 
 #else
@@ -52,129 +72,264 @@ dnnl::engine& cpu_engine() {
   return engine;
 }
 
+// A run's rows in the caller's sequence data [T, B, W]: steps seg.t0.., rows
+// order[0..seg.batch), columns [offset, offset + width). A run's own copy is
+// dense [steps, batch, width].
+struct RowView {
+  int64_t B, W, offset, width;
+  const int64_t* order;
+  bool identity;  // order[r] == r
+  bool contiguous(const TimeSegment& seg) const { return identity && seg.batch == B && width == W; }
+};
+
+// from == nullptr reads zeros.
+void gather_steps(const float* from, const RowView& v, const TimeSegment& seg, float* to) {
+  const int64_t block = seg.steps() * seg.batch * v.width;
+  if (from == nullptr) {
+    std::fill_n(to, block, 0.0f);
+  } else if (v.contiguous(seg)) {
+    std::memcpy(to, from + seg.t0 * v.B * v.W, sizeof(float) * block);
+  } else {
+    for (int64_t t = 0; t < seg.steps(); ++t)
+      for (int64_t r = 0; r < seg.batch; ++r)
+        std::memcpy(to + (t * seg.batch + r) * v.width, from + ((seg.t0 + t) * v.B + v.order[r]) * v.W + v.offset,
+                    sizeof(float) * v.width);
+  }
+}
+
+void scatter_steps(const float* from, const RowView& v, const TimeSegment& seg, bool add, float* to) {
+  for (int64_t t = 0; t < seg.steps(); ++t)
+    for (int64_t r = 0; r < seg.batch; ++r) {
+      const float* src = from + (t * seg.batch + r) * v.width;
+      float* dst = to + ((seg.t0 + t) * v.B + v.order[r]) * v.W + v.offset;
+      if (add)
+        for (int64_t j = 0; j < v.width; ++j) dst[j] += src[j];
+      else
+        std::memcpy(dst, src, sizeof(float) * v.width);
+    }
+}
+
+// A run's state block [count, batch, H] against the caller's [D, B, H]
+// (directions first..first+count, rows order[r]); rows [r0, r1) of each direction.
+struct StateView {
+  int64_t B, H, first, count;
+  const int64_t* order;
+};
+
+// caller == nullptr reads zeros.
+void load_state_rows(const float* caller, const StateView& v, int64_t batch, int64_t r0, int64_t r1, float* block) {
+  for (int64_t d = 0; d < v.count; ++d)
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = block + (d * batch + r) * v.H;
+      if (caller == nullptr) std::fill_n(dst, v.H, 0.0f);
+      else std::memcpy(dst, caller + ((v.first + d) * v.B + v.order[r]) * v.H, sizeof(float) * v.H);
+    }
+}
+
+void store_state_rows(const float* block, const StateView& v, int64_t batch, int64_t r0, int64_t r1, float* caller) {
+  for (int64_t d = 0; d < v.count; ++d)
+    for (int64_t r = r0; r < r1; ++r)
+      std::memcpy(caller + ((v.first + d) * v.B + v.order[r]) * v.H, block + (d * batch + r) * v.H,
+                  sizeof(float) * v.H);
+}
+
+// Rows [0, rows) of each direction from one run's state block to the next's.
+void carry_state_rows(const float* from, int64_t from_batch, float* to, int64_t to_batch, int64_t rows,
+                      int64_t count, int64_t H) {
+  for (int64_t d = 0; d < count; ++d)
+    std::memcpy(to + d * to_batch * H, from + d * from_batch * H, sizeof(float) * rows * H);
+}
+
+struct Primitives {
+  dnnl::primitive_desc fwd_pd, bwd_pd;
+  dnnl::primitive fwd, bwd;
+};
+
+// The directions one primitive runs: all of the layer's (full-length batches)
+// or one (variable lengths: each direction is its own chain of segments).
+struct Group {
+  int64_t first = 0, count = 0;
+  dnnl::rnn_direction direction{};
+  // Views of the layer's plain parameter and gradient buffers.
+  memory wl_user, wi_user, bias_user, dwl_user, dwi_user, dbias_user;
+  // The primitives' formats, fixed by the first primitive made, so that runs
+  // of every shape share one reorder per forward and backward.
+  memory wl_fwd, wi_fwd, bias_fwd, wl_bwd, wi_bwd, bias_bwd, dwl, dwi, dbias;
+  std::map<std::pair<int64_t, int64_t>, std::shared_ptr<Primitives>> by_shape;  // (steps, batch)
+  bool used = false;  // by the last forward
+};
+
+struct Run {
+  Group* group = nullptr;
+  TimeSegment seg;
+  int64_t batch_before = 0, batch_after = 0;  // of the neighbouring runs in the chain (0: none)
+  std::shared_ptr<Primitives> prims;
+  const float* src = nullptr;  // x itself or src_copy
+  ScratchBuffer src_copy, dst, h0, c0, hn, cn, workspace;
+};
+
 }  // namespace
 
 struct OnednnLayer::Impl {
   RecurrentOptions options;
   int64_t I = 0, H = 0, G = 0, D = 0, bias_gates = 0;
   std::vector<DirectionParameters> params;
-  bool lstm = false, gru = false;
+  bool lstm = false, gru = false, lbr = false;  // lbr: PyTorch's GRU (reset after the product)
 
-  // The shape the primitives were made for.
+  // Parameters and their gradients in plain layouts: weights ldgoi = PyTorch's
+  // [G*H, in] per direction, in oneDNN's gate order.
+  std::vector<float> wl_user, wi_user, bias_user, dwl_user, dwi_user, dbias_user;
+  Group full;           // every direction, one call
+  Group single[2];      // one direction each, for segment chains
+
+  // The last forward.
   int64_t T = 0, B = 0;
-  dnnl::primitive fwd, bwd;
-  dnnl::primitive_desc fwd_pd, bwd_pd;
+  LengthSegments segments;
+  std::vector<Run> runs;  // chains one after another, each in processing order
+  size_t run_count = 0;   // runs[0..run_count) are the last forward's (the rest keep their buffers)
 
-  // Parameters in plain layouts (weights ldgoi = PyTorch's [G*H, I] per
-  // direction, in oneDNN's gate order) and as the primitives want them.
-  std::vector<float> wl_user, wi_user, bias_user;
-  memory wl_user_m, wi_user_m, bias_user_m;
-  memory wl_fwd, wi_fwd, bias_fwd, wl_bwd, wi_bwd, bias_bwd;
-  memory dwl, dwi, dbias;  // gradients in the backward primitive's formats
-  memory dwl_user_m, dwi_user_m, dbias_user_m;
-  std::vector<float> dwl_user, dwi_user, dbias_user;
-
-  // Activations kept from forward for backward.
-  memory src_layer, dst_layer, src_iter, src_iter_c, dst_iter, dst_iter_c, workspace;
-  std::vector<float> dst_buf, zeros_state, h0_buf, c0_buf, hn_buf, cn_buf;
-  memory diff_src_layer, diff_dst_layer, diff_src_iter, diff_src_iter_c, diff_dst_iter, diff_dst_iter_c;
-  std::vector<float> zeros_dst;
-  const float* x = nullptr;
-
+  ScratchBuffer diff_dst, diff_src, diff_dst_h, diff_dst_c, diff_src_h[2], diff_src_c[2];
   dnnl::stream stream{cpu_engine()};
 
-  // oneDNN gate g holds PyTorch gate perm(g): the GRU swaps r and z.
+  // oneDNN gate g holds PyTorch gate perm(g): both GRUs swap r and z.
   int64_t perm(int64_t g) const { return gru && g < 2 ? 1 - g : g; }
 
-  void build(int64_t steps, int64_t batch);
+  void init_groups();
+  std::shared_ptr<Primitives> primitives(Group& group, int64_t steps, int64_t batch);
+  void plan_runs(bool chains);
   void stage_parameters();
   void scatter_gradients();
+  StateView state_view(const Group& g) const { return {B, H, g.first, g.count, segments.order.data()}; }
+  RowView sequence_view(int64_t width_total, const Group& g, int64_t width) const {
+    return {B, width_total, g.first * width, width, segments.order.data(), segments.identity_order()};
+  }
 };
 
-void OnednnLayer::Impl::build(int64_t steps, int64_t batch) {
-  T = steps;
-  B = batch;
-  auto& eng = cpu_engine();
-  const memory::desc src({T, B, I}, dt::f32, tag::tnc);
-  const memory::desc dst({T, B, D * H}, dt::f32, tag::tnc);
-  const memory::desc iter({1, D, B, H}, dt::f32, tag::ldnc);
-  const memory::desc wl_any({1, D, I, G, H}, dt::f32, tag::any);
-  const memory::desc wi_any({1, D, H, G, H}, dt::f32, tag::any);
-  const memory::desc bias_plain({1, D, bias_gates, H}, dt::f32, tag::ldgo);
-  const memory::desc none;
-  const auto dir = D == 2 ? dnnl::rnn_direction::bidirectional_concat : dnnl::rnn_direction::unidirectional_left2right;
-  const auto fk = dnnl::prop_kind::forward_training;
-  const auto bk = dnnl::prop_kind::backward;
-  if (lstm) {
-    dnnl::lstm_forward::primitive_desc f({fk, dir, src, iter, iter, wl_any, wi_any, bias_plain, dst, iter, iter}, eng);
-    fwd_pd = f;
-    bwd_pd = dnnl::lstm_backward::primitive_desc({bk, dir, src, iter, iter, wl_any, wi_any, bias_plain, dst, iter,
-                                                  iter, src, iter, iter, wl_any, wi_any, bias_plain, dst, iter, iter},
-                                                 eng, f);
-  } else if (gru) {
-    dnnl::lbr_gru_forward::primitive_desc f({fk, dir, src, iter, wl_any, wi_any, bias_plain, dst, iter}, eng);
-    fwd_pd = f;
-    bwd_pd = dnnl::lbr_gru_backward::primitive_desc(
-        {bk, dir, src, iter, wl_any, wi_any, bias_plain, dst, iter, src, iter, wl_any, wi_any, bias_plain, dst, iter},
-        eng, f);
-  } else {
-    const auto act =
-        options.cell == CellKind::RnnTanh ? dnnl::algorithm::eltwise_tanh : dnnl::algorithm::eltwise_relu;
-    dnnl::vanilla_rnn_forward::primitive_desc f({fk, act, dir, src, iter, wl_any, wi_any, bias_plain, dst, iter}, eng);
-    fwd_pd = f;
-    bwd_pd = dnnl::vanilla_rnn_backward::primitive_desc(
-        {bk, act, dir, src, iter, wl_any, wi_any, bias_plain, dst, iter, src, iter, wl_any, wi_any, bias_plain, dst,
-         iter},
-        eng, f);
-  }
-  fwd = dnnl::primitive(fwd_pd);
-  bwd = dnnl::primitive(bwd_pd);
-  auto md = [](const dnnl::primitive_desc& pd, int arg) { return pd.query_md(dnnl::query::exec_arg_md, arg); };
-
-  const memory::desc wl_user_md({1, D, I, G, H}, dt::f32, tag::ldgoi);
-  const memory::desc wi_user_md({1, D, H, G, H}, dt::f32, tag::ldgoi);
+void OnednnLayer::Impl::init_groups() {
   wl_user.assign(D * G * H * I, 0.0f);
   wi_user.assign(D * G * H * H, 0.0f);
   bias_user.assign(D * bias_gates * H, 0.0f);
-  wl_user_m = memory(wl_user_md, eng, wl_user.data());
-  wi_user_m = memory(wi_user_md, eng, wi_user.data());
-  bias_user_m = memory(bias_plain, eng, bias_user.data());
-  wl_fwd = memory(md(fwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
-  wi_fwd = memory(md(fwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
-  bias_fwd = memory(md(fwd_pd, DNNL_ARG_BIAS), eng);
-  wl_bwd = memory(md(bwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
-  wi_bwd = memory(md(bwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
-  bias_bwd = memory(md(bwd_pd, DNNL_ARG_BIAS), eng);
-  dwl = memory(md(bwd_pd, DNNL_ARG_DIFF_WEIGHTS_LAYER), eng);
-  dwi = memory(md(bwd_pd, DNNL_ARG_DIFF_WEIGHTS_ITER), eng);
-  dbias = memory(md(bwd_pd, DNNL_ARG_DIFF_BIAS), eng);
   dwl_user.assign(wl_user.size(), 0.0f);
   dwi_user.assign(wi_user.size(), 0.0f);
   dbias_user.assign(bias_user.size(), 0.0f);
-  dwl_user_m = memory(wl_user_md, eng, dwl_user.data());
-  dwi_user_m = memory(wi_user_md, eng, dwi_user.data());
-  dbias_user_m = memory(bias_plain, eng, dbias_user.data());
+  auto& eng = cpu_engine();
+  auto views = [&](Group& g) {
+    const memory::desc wl_md({1, g.count, I, G, H}, dt::f32, tag::ldgoi);
+    const memory::desc wi_md({1, g.count, H, G, H}, dt::f32, tag::ldgoi);
+    const memory::desc bias_md({1, g.count, bias_gates, H}, dt::f32, tag::ldgo);
+    g.wl_user = memory(wl_md, eng, wl_user.data() + g.first * G * H * I);
+    g.wi_user = memory(wi_md, eng, wi_user.data() + g.first * G * H * H);
+    g.bias_user = memory(bias_md, eng, bias_user.data() + g.first * bias_gates * H);
+    g.dwl_user = memory(wl_md, eng, dwl_user.data() + g.first * G * H * I);
+    g.dwi_user = memory(wi_md, eng, dwi_user.data() + g.first * G * H * H);
+    g.dbias_user = memory(bias_md, eng, dbias_user.data() + g.first * bias_gates * H);
+  };
+  full.first = 0;
+  full.count = D;
+  full.direction = D == 2 ? dnnl::rnn_direction::bidirectional_concat : dnnl::rnn_direction::unidirectional_left2right;
+  views(full);
+  for (int64_t d = 0; d < D; ++d) {
+    single[d].first = d;
+    single[d].count = 1;
+    single[d].direction =
+        d == 0 ? dnnl::rnn_direction::unidirectional_left2right : dnnl::rnn_direction::unidirectional_right2left;
+    views(single[d]);
+  }
+}
 
-  dst_buf.assign(T * B * D * H, 0.0f);
-  dst_layer = memory(dst, eng, dst_buf.data());
-  zeros_state.assign(D * B * H, 0.0f);
-  h0_buf.assign(D * B * H, 0.0f);
-  c0_buf.assign(D * B * H, 0.0f);
-  hn_buf.assign(D * B * H, 0.0f);
-  cn_buf.assign(D * B * H, 0.0f);
-  src_iter = memory(iter, eng, h0_buf.data());
-  src_iter_c = memory(iter, eng, c0_buf.data());
-  dst_iter = memory(iter, eng, hn_buf.data());
-  dst_iter_c = memory(iter, eng, cn_buf.data());
-  workspace = memory(md(fwd_pd, DNNL_ARG_WORKSPACE), eng);
-  src_layer = memory(src, eng, nullptr);
-  diff_src_layer = memory(src, eng, nullptr);
-  diff_dst_layer = memory(dst, eng, nullptr);
-  diff_src_iter = memory(iter, eng, nullptr);
-  diff_src_iter_c = memory(iter, eng, nullptr);
-  diff_dst_iter = memory(iter, eng, nullptr);
-  diff_dst_iter_c = memory(iter, eng, nullptr);
-  zeros_dst.clear();
+std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t steps, int64_t batch) {
+  // Shapes come and go with the lengths of each batch; bound what is kept.
+  constexpr size_t kMaxShapes = 256;
+  if (g.by_shape.size() >= kMaxShapes && !g.by_shape.count({steps, batch})) g.by_shape.clear();
+  std::shared_ptr<Primitives>& slot = g.by_shape[{steps, batch}];
+  if (slot) return slot;
+  auto& eng = cpu_engine();
+  const memory::desc src({steps, batch, I}, dt::f32, tag::tnc);
+  const memory::desc dst({steps, batch, g.count * H}, dt::f32, tag::tnc);
+  const memory::desc iter({1, g.count, batch, H}, dt::f32, tag::ldnc);
+  const memory::desc bias({1, g.count, bias_gates, H}, dt::f32, tag::ldgo);
+  const bool fixed = static_cast<bool>(g.wl_fwd);
+  auto fmt = [&](const memory& m, const memory::dims& dims) {
+    return fixed ? m.get_desc() : memory::desc(dims, dt::f32, tag::any);
+  };
+  const memory::dims wl_dims{1, g.count, I, G, H}, wi_dims{1, g.count, H, G, H};
+  const memory::desc wl_f = fmt(g.wl_fwd, wl_dims), wi_f = fmt(g.wi_fwd, wi_dims);
+  const memory::desc wl_b = fmt(g.wl_bwd, wl_dims), wi_b = fmt(g.wi_bwd, wi_dims);
+  const memory::desc dwl = fmt(g.dwl, wl_dims), dwi = fmt(g.dwi, wi_dims);
+  const auto dir = g.direction;
+  const auto fk = dnnl::prop_kind::forward_training;
+  const auto bk = dnnl::prop_kind::backward;
+  auto p = std::make_shared<Primitives>();
+  if (lstm) {
+    dnnl::lstm_forward::primitive_desc f({fk, dir, src, iter, iter, wl_f, wi_f, bias, dst, iter, iter}, eng);
+    p->fwd_pd = f;
+    p->bwd_pd = dnnl::lstm_backward::primitive_desc(
+        {bk, dir, src, iter, iter, wl_b, wi_b, bias, dst, iter, iter, src, iter, iter, dwl, dwi, bias, dst, iter, iter},
+        eng, f);
+  } else if (lbr) {
+    dnnl::lbr_gru_forward::primitive_desc f({fk, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
+    p->fwd_pd = f;
+    p->bwd_pd = dnnl::lbr_gru_backward::primitive_desc(
+        {bk, dir, src, iter, wl_b, wi_b, bias, dst, iter, src, iter, dwl, dwi, bias, dst, iter}, eng, f);
+  } else if (gru) {
+    dnnl::gru_forward::primitive_desc f({fk, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
+    p->fwd_pd = f;
+    p->bwd_pd = dnnl::gru_backward::primitive_desc(
+        {bk, dir, src, iter, wl_b, wi_b, bias, dst, iter, src, iter, dwl, dwi, bias, dst, iter}, eng, f);
+  } else {
+    const auto act =
+        options.cell == CellKind::RnnTanh ? dnnl::algorithm::eltwise_tanh : dnnl::algorithm::eltwise_relu;
+    dnnl::vanilla_rnn_forward::primitive_desc f({fk, act, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
+    p->fwd_pd = f;
+    p->bwd_pd = dnnl::vanilla_rnn_backward::primitive_desc(
+        {bk, act, dir, src, iter, wl_b, wi_b, bias, dst, iter, src, iter, dwl, dwi, bias, dst, iter}, eng, f);
+  }
+  p->fwd = dnnl::primitive(p->fwd_pd);
+  p->bwd = dnnl::primitive(p->bwd_pd);
+  if (!fixed) {
+    auto md = [](const dnnl::primitive_desc& pd, int arg) { return pd.query_md(dnnl::query::exec_arg_md, arg); };
+    g.wl_fwd = memory(md(p->fwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
+    g.wi_fwd = memory(md(p->fwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
+    g.bias_fwd = memory(md(p->fwd_pd, DNNL_ARG_BIAS), eng);
+    g.wl_bwd = memory(md(p->bwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
+    g.wi_bwd = memory(md(p->bwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
+    g.bias_bwd = memory(md(p->bwd_pd, DNNL_ARG_BIAS), eng);
+    g.dwl = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_LAYER), eng);
+    g.dwi = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_ITER), eng);
+    g.dbias = memory(md(p->bwd_pd, DNNL_ARG_DIFF_BIAS), eng);
+  }
+  slot = p;
+  return p;
+}
+
+void OnednnLayer::Impl::plan_runs(bool chains) {
+  full.used = !chains;
+  run_count = 0;
+  auto add = [&](Group& g, const TimeSegment& seg, int64_t before, int64_t after) {
+    if (runs.size() <= run_count) runs.emplace_back();
+    Run& r = runs[run_count++];
+    r.group = &g;
+    r.seg = seg;
+    r.batch_before = before;
+    r.batch_after = after;
+    r.prims = primitives(g, seg.steps(), seg.batch);
+  };
+  if (!chains) {
+    add(full, segments.segments.front(), 0, 0);
+    return;
+  }
+  const std::vector<TimeSegment>& s = segments.segments;
+  const int64_t n = static_cast<int64_t>(s.size());
+  for (int64_t d = 0; d < D; ++d) {
+    single[d].used = true;
+    for (int64_t k = 0; k < n; ++k) {
+      // Left to right walks the segments in time order, right to left backwards.
+      const int64_t at = d == 0 ? k : n - 1 - k;
+      const int64_t before = d == 0 ? at - 1 : at + 1, after = d == 0 ? at + 1 : at - 1;
+      auto batch_of = [&](int64_t i) { return i >= 0 && i < n ? s[i].batch : int64_t{0}; };
+      add(single[d], s[at], batch_of(before), batch_of(after));
+    }
+  }
 }
 
 void OnednnLayer::Impl::stage_parameters() {
@@ -197,11 +352,11 @@ void OnednnLayer::Impl::stage_parameters() {
     const float* bh = p.bias_hh->value.data();
     for (int64_t g = 0; g < G; ++g) {
       const int64_t s = perm(g) * H;
-      // The GRU's n gate keeps b_hn apart (inside r * (...)): it is the extra fourth bias.
-      const bool apart = gru && g == 2;
+      // PyTorch's GRU keeps b_hn apart (inside r * (...)): the extra fourth bias.
+      const bool apart = lbr && g == 2;
       for (int64_t j = 0; j < H; ++j) b[g * H + j] = bi[s + j] + (apart ? 0.0f : bh[s + j]);
     }
-    if (gru)
+    if (lbr)
       for (int64_t j = 0; j < H; ++j) b[3 * H + j] = bh[2 * H + j];
   }
 }
@@ -224,13 +379,13 @@ void OnednnLayer::Impl::scatter_gradients() {
     float* gh = p.bias_hh->grad.data();
     for (int64_t g = 0; g < G; ++g) {
       const int64_t s = perm(g) * H;
-      const bool apart = gru && g == 2;
+      const bool apart = lbr && g == 2;
       for (int64_t j = 0; j < H; ++j) {
         gi[s + j] += db[g * H + j];
         if (!apart) gh[s + j] += db[g * H + j];
       }
     }
-    if (gru)
+    if (lbr)
       for (int64_t j = 0; j < H; ++j) gh[2 * H + j] += db[3 * H + j];
   }
 }
@@ -245,87 +400,169 @@ OnednnLayer::OnednnLayer(const RecurrentOptions& options, int64_t input_size, co
   m.D = options.directions();
   m.lstm = options.cell == CellKind::Lstm;
   m.gru = options.cell == CellKind::Gru;
-  m.bias_gates = m.gru ? 4 : m.G;
+  m.lbr = m.gru && options.gru_reset == GruReset::AfterProduct;
+  m.bias_gates = m.lbr ? 4 : m.G;
   m.params.assign(directions, directions + m.D);
+  m.init_groups();
 }
 
 OnednnLayer::~OnednnLayer() = default;
 
-void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, const float* h0, const float* c0, float* y,
-                          float* hn, float* cn) {
+void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths,
+                          const float* h0, const float* c0, float* y, float* hn, float* cn) {
   Impl& m = *impl_;
-  if (steps != m.T || batch != m.B || !m.fwd) m.build(steps, batch);
-  const size_t state = sizeof(float) * m.D * m.B * m.H;
+  dnnl::engine& eng = cpu_engine();
+  m.T = steps;
+  m.B = batch;
+  m.segments = split_by_length(lengths, batch, steps);
+  for (int64_t d = 0; d < m.D; ++d) m.single[d].used = false;
+  m.plan_runs(!lengths.empty());
   m.stage_parameters();
-  dnnl::reorder(m.wl_user_m, m.wl_fwd).execute(m.stream, m.wl_user_m, m.wl_fwd);
-  dnnl::reorder(m.wi_user_m, m.wi_fwd).execute(m.stream, m.wi_user_m, m.wi_fwd);
-  dnnl::reorder(m.bias_user_m, m.bias_fwd).execute(m.stream, m.bias_user_m, m.bias_fwd);
-  if (h0) std::memcpy(m.h0_buf.data(), h0, state);
-  else std::fill(m.h0_buf.begin(), m.h0_buf.end(), 0.0f);
-  if (m.lstm) {
-    if (c0) std::memcpy(m.c0_buf.data(), c0, state);
-    else std::fill(m.c0_buf.begin(), m.c0_buf.end(), 0.0f);
+  for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
+    if (!g->used) continue;
+    dnnl::reorder(g->wl_user, g->wl_fwd).execute(m.stream, g->wl_user, g->wl_fwd);
+    dnnl::reorder(g->wi_user, g->wi_fwd).execute(m.stream, g->wi_user, g->wi_fwd);
+    dnnl::reorder(g->bias_user, g->bias_fwd).execute(m.stream, g->bias_user, g->bias_fwd);
   }
-  m.x = x;
-  m.src_layer.set_data_handle(const_cast<float*>(x));
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC_LAYER, m.src_layer},    {DNNL_ARG_SRC_ITER, m.src_iter},
-                                       {DNNL_ARG_WEIGHTS_LAYER, m.wl_fwd},   {DNNL_ARG_WEIGHTS_ITER, m.wi_fwd},
-                                       {DNNL_ARG_BIAS, m.bias_fwd},          {DNNL_ARG_DST_LAYER, m.dst_layer},
-                                       {DNNL_ARG_DST_ITER, m.dst_iter},      {DNNL_ARG_WORKSPACE, m.workspace}};
-  if (m.lstm) {
-    args.insert({DNNL_ARG_SRC_ITER_C, m.src_iter_c});
-    args.insert({DNNL_ARG_DST_ITER_C, m.dst_iter_c});
+  // Past a sequence's end the output reads zero, and no run writes there.
+  if (!lengths.empty()) std::fill_n(y, steps * batch * m.D * m.H, 0.0f);
+
+  for (size_t k = 0; k < m.run_count; ++k) {
+    Run& run = m.runs[k];
+    const Group& g = *run.group;
+    const TimeSegment& seg = run.seg;
+    const int64_t b = seg.batch, state = g.count * b * m.H;
+    const dnnl::primitive_desc& pd = run.prims->fwd_pd;
+    const RowView x_view = m.sequence_view(m.I, m.full, m.I);
+    if (x_view.identity && b == batch) {
+      run.src = x + seg.t0 * batch * m.I;
+    } else {
+      gather_steps(x, x_view, seg, run.src_copy.reserve(seg.steps() * b * m.I));
+      run.src = run.src_copy.data();
+    }
+    // Initial states: rows carried from the previous run of the chain, the rest from h0.
+    const StateView sv = m.state_view(g);
+    const Run* prev = run.batch_before > 0 ? &m.runs[k - 1] : nullptr;
+    const int64_t carried = std::min(run.batch_before, b);
+    float* h_in = run.h0.reserve(state);
+    float* c_in = m.lstm ? run.c0.reserve(state) : nullptr;
+    if (prev) carry_state_rows(prev->hn.data(), prev->seg.batch, h_in, b, carried, g.count, m.H);
+    load_state_rows(h0, sv, b, carried, b, h_in);
+    if (m.lstm) {
+      if (prev) carry_state_rows(prev->cn.data(), prev->seg.batch, c_in, b, carried, g.count, m.H);
+      load_state_rows(c0, sv, b, carried, b, c_in);
+    }
+    const memory::desc src_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_SRC_LAYER);
+    const memory::desc dst_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_DST_LAYER);
+    const memory::desc iter_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_SRC_ITER);
+    const memory::desc ws_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_WORKSPACE);
+    float* dst = run.dst.reserve(seg.steps() * b * g.count * m.H);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC_LAYER, memory(src_md, eng, const_cast<float*>(run.src))},
+        {DNNL_ARG_SRC_ITER, memory(iter_md, eng, h_in)},
+        {DNNL_ARG_WEIGHTS_LAYER, g.wl_fwd},
+        {DNNL_ARG_WEIGHTS_ITER, g.wi_fwd},
+        {DNNL_ARG_BIAS, g.bias_fwd},
+        {DNNL_ARG_DST_LAYER, memory(dst_md, eng, dst)},
+        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.reserve(state))},
+        {DNNL_ARG_WORKSPACE, memory(ws_md, eng, run.workspace.reserve(ws_md.get_size() / sizeof(float) + 1))}};
+    if (m.lstm) {
+      args.insert({DNNL_ARG_SRC_ITER_C, memory(iter_md, eng, c_in)});
+      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn.reserve(state))});
+    }
+    run.prims->fwd.execute(m.stream, args);
+    m.stream.wait();
+    scatter_steps(dst, m.sequence_view(m.D * m.H, g, g.count * m.H), seg, false, y);
+    // Rows whose sequence ends here (no later run of the chain holds them) leave to hn.
+    const int64_t staying = std::min(run.batch_after, b);
+    store_state_rows(run.hn.data(), sv, b, staying, b, hn);
+    if (m.lstm) store_state_rows(run.cn.data(), sv, b, staying, b, cn);
   }
-  m.fwd.execute(m.stream, args);
-  m.stream.wait();
-  std::memcpy(y, m.dst_buf.data(), sizeof(float) * m.T * m.B * m.D * m.H);
-  std::memcpy(hn, m.hn_buf.data(), state);
-  if (m.lstm) std::memcpy(cn, m.cn_buf.data(), state);
 }
 
 void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, float* dx, float* dh0, float* dc0) {
   Impl& m = *impl_;
-  if (!m.fwd) throw std::logic_error("OnednnLayer::backward called before forward");
-  dnnl::reorder(m.wl_user_m, m.wl_bwd).execute(m.stream, m.wl_user_m, m.wl_bwd);
-  dnnl::reorder(m.wi_user_m, m.wi_bwd).execute(m.stream, m.wi_user_m, m.wi_bwd);
-  dnnl::reorder(m.bias_user_m, m.bias_bwd).execute(m.stream, m.bias_user_m, m.bias_bwd);
-  // oneDNN accumulates into its weight gradients: start from zero, add into ours after.
-  std::memset(m.dwl.get_data_handle(), 0, m.dwl.get_desc().get_size());
-  std::memset(m.dwi.get_data_handle(), 0, m.dwi.get_desc().get_size());
-  std::memset(m.dbias.get_data_handle(), 0, m.dbias.get_desc().get_size());
-  if ((!dy || !dhn || (m.lstm && !dcn)) && m.zeros_dst.empty()) m.zeros_dst.assign(m.T * m.B * m.D * m.H, 0.0f);
-  float* zeros = m.zeros_dst.data();
-  m.diff_dst_layer.set_data_handle(const_cast<float*>(dy ? dy : zeros));
-  m.diff_dst_iter.set_data_handle(const_cast<float*>(dhn ? dhn : zeros));
-  m.diff_src_layer.set_data_handle(dx);
-  m.diff_src_iter.set_data_handle(dh0);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC_LAYER, m.src_layer},
-                                       {DNNL_ARG_SRC_ITER, m.src_iter},
-                                       {DNNL_ARG_WEIGHTS_LAYER, m.wl_bwd},
-                                       {DNNL_ARG_WEIGHTS_ITER, m.wi_bwd},
-                                       {DNNL_ARG_BIAS, m.bias_bwd},
-                                       {DNNL_ARG_DST_LAYER, m.dst_layer},
-                                       {DNNL_ARG_DST_ITER, m.dst_iter},
-                                       {DNNL_ARG_WORKSPACE, m.workspace},
-                                       {DNNL_ARG_DIFF_DST_LAYER, m.diff_dst_layer},
-                                       {DNNL_ARG_DIFF_DST_ITER, m.diff_dst_iter},
-                                       {DNNL_ARG_DIFF_SRC_LAYER, m.diff_src_layer},
-                                       {DNNL_ARG_DIFF_SRC_ITER, m.diff_src_iter},
-                                       {DNNL_ARG_DIFF_WEIGHTS_LAYER, m.dwl},
-                                       {DNNL_ARG_DIFF_WEIGHTS_ITER, m.dwi},
-                                       {DNNL_ARG_DIFF_BIAS, m.dbias}};
-  if (m.lstm) {
-    m.diff_dst_iter_c.set_data_handle(const_cast<float*>(dcn ? dcn : zeros));
-    m.diff_src_iter_c.set_data_handle(dc0);
-    args.insert({DNNL_ARG_SRC_ITER_C, m.src_iter_c});
-    args.insert({DNNL_ARG_DST_ITER_C, m.dst_iter_c});
-    args.insert({DNNL_ARG_DIFF_DST_ITER_C, m.diff_dst_iter_c});
-    args.insert({DNNL_ARG_DIFF_SRC_ITER_C, m.diff_src_iter_c});
+  if (m.run_count == 0) throw std::logic_error("OnednnLayer::backward called before forward");
+  dnnl::engine& eng = cpu_engine();
+  for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
+    if (!g->used) continue;
+    dnnl::reorder(g->wl_user, g->wl_bwd).execute(m.stream, g->wl_user, g->wl_bwd);
+    dnnl::reorder(g->wi_user, g->wi_bwd).execute(m.stream, g->wi_user, g->wi_bwd);
+    dnnl::reorder(g->bias_user, g->bias_bwd).execute(m.stream, g->bias_user, g->bias_bwd);
+    // oneDNN accumulates into its weight gradients: start from zero, add into ours after.
+    for (memory* d : {&g->dwl, &g->dwi, &g->dbias}) std::memset(d->get_data_handle(), 0, d->get_desc().get_size());
   }
-  m.bwd.execute(m.stream, args);
-  dnnl::reorder(m.dwl, m.dwl_user_m).execute(m.stream, m.dwl, m.dwl_user_m);
-  dnnl::reorder(m.dwi, m.dwi_user_m).execute(m.stream, m.dwi, m.dwi_user_m);
-  dnnl::reorder(m.dbias, m.dbias_user_m).execute(m.stream, m.dbias, m.dbias_user_m);
+  // One run over everything writes dx in place; chains add their parts into it.
+  const bool in_place = m.run_count == 1 && m.segments.identity_order();
+  if (!in_place) std::fill_n(dx, m.T * m.B * m.I, 0.0f);
+
+  for (size_t k = m.run_count; k-- > 0;) {
+    Run& run = m.runs[k];
+    const Group& g = *run.group;
+    const TimeSegment& seg = run.seg;
+    const int64_t b = seg.batch, state = g.count * b * m.H;
+    const dnnl::primitive_desc& pd = run.prims->bwd_pd;
+    auto md = [&](int arg) { return pd.query_md(dnnl::query::exec_arg_md, arg); };
+    const RowView y_view = m.sequence_view(m.D * m.H, g, g.count * m.H);
+    const float* diff_dst = dy + (dy ? seg.t0 * m.B * m.D * m.H : 0);
+    if (!dy || !y_view.contiguous(seg)) {
+      float* copy = m.diff_dst.reserve(seg.steps() * b * g.count * m.H);
+      gather_steps(dy, y_view, seg, copy);
+      diff_dst = copy;
+    }
+    // Final-state gradients: rows carried back from the next run of the chain
+    // (its diff_src_iter), the rest from dhn.
+    const StateView sv = m.state_view(g);
+    const Run* next = run.batch_after > 0 ? &m.runs[k + 1] : nullptr;
+    const int64_t carried = std::min(run.batch_after, b);
+    float* dh_out = m.diff_dst_h.reserve(state);
+    float* dc_out = m.lstm ? m.diff_dst_c.reserve(state) : nullptr;
+    if (next) carry_state_rows(m.diff_src_h[(k + 1) % 2].data(), next->seg.batch, dh_out, b, carried, g.count, m.H);
+    load_state_rows(dhn, sv, b, carried, b, dh_out);
+    if (m.lstm) {
+      if (next) carry_state_rows(m.diff_src_c[(k + 1) % 2].data(), next->seg.batch, dc_out, b, carried, g.count, m.H);
+      load_state_rows(dcn, sv, b, carried, b, dc_out);
+    }
+    float* diff_src = in_place ? dx : m.diff_src.reserve(seg.steps() * b * m.I);
+    float* dh_in = m.diff_src_h[k % 2].reserve(state);
+    float* dc_in = m.lstm ? m.diff_src_c[k % 2].reserve(state) : nullptr;
+    const memory::desc iter_md = md(DNNL_ARG_SRC_ITER);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC_LAYER, memory(md(DNNL_ARG_SRC_LAYER), eng, const_cast<float*>(run.src))},
+        {DNNL_ARG_SRC_ITER, memory(iter_md, eng, run.h0.data())},
+        {DNNL_ARG_WEIGHTS_LAYER, g.wl_bwd},
+        {DNNL_ARG_WEIGHTS_ITER, g.wi_bwd},
+        {DNNL_ARG_BIAS, g.bias_bwd},
+        {DNNL_ARG_DST_LAYER, memory(md(DNNL_ARG_DST_LAYER), eng, run.dst.data())},
+        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.data())},
+        {DNNL_ARG_WORKSPACE, memory(md(DNNL_ARG_WORKSPACE), eng, run.workspace.data())},
+        {DNNL_ARG_DIFF_DST_LAYER, memory(md(DNNL_ARG_DIFF_DST_LAYER), eng, const_cast<float*>(diff_dst))},
+        {DNNL_ARG_DIFF_DST_ITER, memory(iter_md, eng, dh_out)},
+        {DNNL_ARG_DIFF_SRC_LAYER, memory(md(DNNL_ARG_DIFF_SRC_LAYER), eng, diff_src)},
+        {DNNL_ARG_DIFF_SRC_ITER, memory(iter_md, eng, dh_in)},
+        {DNNL_ARG_DIFF_WEIGHTS_LAYER, g.dwl},
+        {DNNL_ARG_DIFF_WEIGHTS_ITER, g.dwi},
+        {DNNL_ARG_DIFF_BIAS, g.dbias}};
+    if (m.lstm) {
+      args.insert({DNNL_ARG_SRC_ITER_C, memory(iter_md, eng, run.c0.data())});
+      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn.data())});
+      args.insert({DNNL_ARG_DIFF_DST_ITER_C, memory(iter_md, eng, dc_out)});
+      args.insert({DNNL_ARG_DIFF_SRC_ITER_C, memory(iter_md, eng, dc_in)});
+    }
+    run.prims->bwd.execute(m.stream, args);
+    m.stream.wait();
+    if (!in_place) scatter_steps(diff_src, m.sequence_view(m.I, m.full, m.I), seg, true, dx);
+    // Rows that started here (no earlier run of the chain holds them) give dh0.
+    const int64_t started_before = std::min(run.batch_before, b);
+    store_state_rows(dh_in, sv, b, started_before, b, dh0);
+    if (m.lstm) store_state_rows(dc_in, sv, b, started_before, b, dc0);
+  }
+  for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
+    if (!g->used) continue;
+    dnnl::reorder(g->dwl, g->dwl_user).execute(m.stream, g->dwl, g->dwl_user);
+    dnnl::reorder(g->dwi, g->dwi_user).execute(m.stream, g->dwi, g->dwi_user);
+    dnnl::reorder(g->dbias, g->dbias_user).execute(m.stream, g->dbias, g->dbias_user);
+  }
   m.stream.wait();
   m.scatter_gradients();
 }

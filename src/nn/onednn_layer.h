@@ -1,10 +1,14 @@
 // OnednnLayer: one layer (every direction) of a float Recurrent stack run on
 // oneDNN's RNN primitives, behind Recurrent's interface (design.md, "The
-// engine"). Used where it is faster and oneDNN computes exactly what our own
-// kernels do: float, every sequence of full length, LSTM, the PyTorch GRU
-// (oneDNN's linear-before-reset GRU) and the vanilla tanh/ReLU RNN. Our own
-// kernels remain the reference and serve everything else (double, variable
-// lengths, the reset-before GRU).
+// engine"). oneDNN computes exactly what our own kernels do for every float
+// configuration: LSTM, both GRUs (PyTorch's reset-after is oneDNN's
+// linear-before-reset GRU, the original reset-before GRU its plain GRU) and
+// the tanh/ReLU RNN. Our own kernels remain the reference and serve double.
+//
+// oneDNN has no variable lengths. With lengths, each direction runs as a chain
+// of calls over time segments in which the same sequences are active
+// (length_segments.h): exact, and as fast as full length when few distinct
+// lengths occur. Full-length batches run as one call for all directions.
 //
 // Parameters stay in PyTorch's layout and names, owned by Recurrent; every
 // forward and backward reorders them into the primitives' formats (a few MB,
@@ -16,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "recur/parameter.h"
 #include "recur/recurrent.h"
@@ -27,8 +32,9 @@ namespace recur::onednn {
 // other value throws std::invalid_argument naming it).
 bool enabled();
 
-// Whether oneDNN runs this configuration (cell, reset placement).
-bool supports(const RecurrentOptions& options);
+// Whether running these lengths as time segments beats our own kernels: a
+// call per distinct length pays off while there are few of them.
+bool worth_segmenting(std::span<const int64_t> lengths);
 
 struct DirectionParameters {
   Parameter<float>* weight_ih;
@@ -42,9 +48,11 @@ class OnednnLayer {
   OnednnLayer(const RecurrentOptions& options, int64_t input_size, const DirectionParameters* directions);
   ~OnednnLayer();
 
-  // x must stay alive and unchanged until backward. h0, c0 may be null (zeros).
-  void forward(const float* x, int64_t steps, int64_t batch, const float* h0, const float* c0, float* y, float* hn,
-               float* cn);
+  // x must stay alive and unchanged until backward. lengths empty = all full;
+  // else as Recurrent's (output past a sequence's end is zero). h0, c0 may be
+  // null (zeros).
+  void forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths, const float* h0,
+               const float* c0, float* y, float* hn, float* cn);
   // dy, dhn, dcn may be null (no gradient arrives there). Writes dx, dh0, dc0
   // (dc0 for LSTM); adds the parameter gradients.
   void backward(const float* dy, const float* dhn, const float* dcn, float* dx, float* dh0, float* dc0);

@@ -443,11 +443,10 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   m.used_dropout = use_dropout;
   const T* x = input.data();
   int64_t in = m.options.input_size;
-  // oneDNN where it computes exactly what our kernels do and is faster
-  // (float, full-length sequences); our kernels otherwise.
+  // oneDNN for float, where it is faster (onednn_layer.h); our kernels otherwise.
   bool onednn_path = false;
   if constexpr (std::is_same_v<T, float>)
-    onednn_path = lengths.empty() && onednn::enabled() && onednn::supports(m.options);
+    onednn_path = onednn::enabled() && (lengths.empty() || onednn::worth_segmenting(lengths));
   if (onednn_path && m.onednn_layers.empty()) {
     for (int64_t layer = 0; layer < L; ++layer) {
       onednn::DirectionParameters dirs[2];
@@ -468,7 +467,7 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
     if constexpr (std::is_same_v<T, float>) {
       if (onednn_path) {
         const int64_t row = layer * D;
-        m.onednn_layers[layer]->forward(x, m.steps, m.batch, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
+        m.onednn_layers[layer]->forward(x, m.steps, m.batch, lengths, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
                                         initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data(),
                                         final.h.data() + row * slot,
                                         final.c.empty() ? nullptr : final.c.data() + row * slot);
@@ -491,6 +490,12 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
     }
   }
   m.has_forward = true;
+}
+
+template <typename T>
+std::string_view Recurrent<T>::engine() const {
+  if (!impl_->has_forward) return "";
+  return impl_->used_onednn ? "onednn" : "recur";
 }
 
 template <typename T>

@@ -1,0 +1,166 @@
+// The oneDNN engine (float; onednn_layer.h) against recur's own kernels in
+// double precision, which the gradient checks and the PyTorch reference cases
+// verify. Every cell and both GRU resets, stacked and bidirectional, full
+// length and variable lengths run as time segments, with and without initial
+// states and upstream state gradients. The same float layer runs several
+// batches in turn, so that the primitives and buffers it keeps between calls
+// (per shape, per segment) are exercised as well.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "nn/onednn_layer.h"
+#include "recur/recurrent.h"
+#include "recur/rng.h"
+
+namespace recur {
+namespace {
+
+struct Config {
+  CellKind cell;
+  GruReset gru_reset;
+  int64_t layers;
+  bool bidirectional;
+};
+
+std::string config_name(const ::testing::TestParamInfo<Config>& info) {
+  const Config& c = info.param;
+  std::string name = cell_name(c.cell);
+  if (c.cell == CellKind::Gru && c.gru_reset == GruReset::BeforeProduct) name += "_reset_before";
+  return name + "_L" + std::to_string(c.layers) + (c.bidirectional ? "_bi" : "_uni");
+}
+
+template <typename T>
+Tensor<T> random_tensor(const Shape& shape, Rng& rng) {
+  Tensor<T> t(shape);
+  for (T& v : t.values()) v = T(rng.uniform(-1, 1));
+  return t;
+}
+
+template <typename To, typename From>
+Tensor<To> converted(const Tensor<From>& x) {
+  if (x.empty()) return {};  // "zeros" / "no gradient" stays that
+  Tensor<To> y(x.shape());
+  for (int64_t i = 0; i < x.numel(); ++i) y[i] = static_cast<To>(x[i]);
+  return y;
+}
+
+// Float results against the double reference: a float's rounding, compounded
+// over a few steps, stays well inside this.
+void expect_close(const Tensor<float>& got, const Tensor<double>& want, const std::string& what) {
+  ASSERT_EQ(got.shape(), want.shape()) << what;
+  double worst = 0;
+  int64_t at = 0;
+  for (int64_t i = 0; i < got.numel(); ++i) {
+    const double err = std::abs(double(got[i]) - want[i]) / (1e-3 + std::abs(want[i]));
+    if (err > worst) worst = err, at = i;
+  }
+  EXPECT_LT(worst, 2e-3) << what << "[" << at << "]: " << got[at] << " vs " << want[at];
+}
+
+struct Batch {
+  std::vector<int64_t> lengths;  // empty: full length
+  bool initial_states;
+  bool state_gradients;
+};
+
+class OnednnEngine : public ::testing::TestWithParam<Config> {};
+
+TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
+  if (!onednn::enabled()) GTEST_SKIP() << "built without oneDNN, or RECUR_ENGINE=recur";
+  const Config c = GetParam();
+  const int64_t T = 7, B = 6, I = 5, H = 8;
+  const RecurrentOptions options{.cell = c.cell, .input_size = I, .hidden_size = H, .num_layers = c.layers,
+                                 .bidirectional = c.bidirectional, .gru_reset = c.gru_reset};
+  const int64_t D = options.directions(), L = c.layers;
+  const bool lstm = c.cell == CellKind::Lstm;
+  Rng rng(7);
+  Recurrent<float> fast(options, rng);
+  Recurrent<double> reference(options, rng);
+  ParameterList<float> fast_params = fast.parameters();
+  ParameterList<double> reference_params = reference.parameters();
+  for (size_t p = 0; p < fast_params.size(); ++p) reference_params[p]->value = converted<double>(fast_params[p]->value);
+
+  // Full length, then lengths in every order (one segment per distinct length),
+  // then full length again, so that both kinds of run follow each other.
+  const std::vector<Batch> batches{
+      {{}, true, true},
+      {{7, 3, 7, 1, 3, 5}, true, true},
+      {{2, 7, 4, 4, 6, 7}, false, true},
+      {{7, 7, 6, 5, 5, 2}, true, false},  // already longest first
+      {{7, 7, 7, 7, 7, 7}, false, false},
+      {{}, false, false},
+  };
+  for (size_t n = 0; n < batches.size(); ++n) {
+    const Batch& batch = batches[n];
+    SCOPED_TRACE("batch " + std::to_string(n));
+    const Shape state_shape{L * D, B, H};
+    const Tensor<float> x = random_tensor<float>({T, B, I}, rng);
+    RecurrentState<float> initial;
+    if (batch.initial_states) {
+      initial.h = random_tensor<float>(state_shape, rng);
+      if (lstm) initial.c = random_tensor<float>(state_shape, rng);
+    }
+    const Tensor<float> dy = random_tensor<float>({T, B, D * H}, rng);
+    RecurrentState<float> grad_final;
+    if (batch.state_gradients) {
+      grad_final.h = random_tensor<float>(state_shape, rng);
+      if (lstm) grad_final.c = random_tensor<float>(state_shape, rng);
+    }
+
+    zero_grad(fast_params);
+    Tensor<float> y, dx;
+    RecurrentState<float> final, grad_initial;
+    fast.forward(x, initial, batch.lengths, y, final);
+    ASSERT_EQ(fast.engine(), "onednn");
+    fast.backward(dy, grad_final, dx, grad_initial);
+
+    zero_grad(reference_params);
+    Tensor<double> y_ref, dx_ref;
+    RecurrentState<double> final_ref, grad_initial_ref;
+    const RecurrentState<double> initial_ref{converted<double>(initial.h), converted<double>(initial.c)};
+    const RecurrentState<double> grad_final_ref{converted<double>(grad_final.h), converted<double>(grad_final.c)};
+    const Tensor<double> x_ref = converted<double>(x);  // backward reads the input forward saw
+    reference.forward(x_ref, initial_ref, batch.lengths, y_ref, final_ref);
+    ASSERT_EQ(reference.engine(), "recur");
+    reference.backward(converted<double>(dy), grad_final_ref, dx_ref, grad_initial_ref);
+
+    expect_close(y, y_ref, "output");
+    expect_close(final.h, final_ref.h, "hn");
+    expect_close(dx, dx_ref, "grad input");
+    expect_close(grad_initial.h, grad_initial_ref.h, "grad h0");
+    if (lstm) {
+      expect_close(final.c, final_ref.c, "cn");
+      expect_close(grad_initial.c, grad_initial_ref.c, "grad c0");
+    }
+    for (size_t p = 0; p < fast_params.size(); ++p)
+      expect_close(fast_params[p]->grad, reference_params[p]->grad, "grad " + fast_params[p]->name);
+  }
+}
+
+std::vector<Config> all_configs() {
+  std::vector<Config> configs;
+  const std::pair<CellKind, GruReset> cells[] = {{CellKind::RnnTanh, GruReset::AfterProduct},
+                                                 {CellKind::RnnRelu, GruReset::AfterProduct},
+                                                 {CellKind::Lstm, GruReset::AfterProduct},
+                                                 {CellKind::Gru, GruReset::AfterProduct},
+                                                 {CellKind::Gru, GruReset::BeforeProduct}};
+  for (const auto& [cell, reset] : cells)
+    for (int64_t layers : {1, 2})
+      for (bool bidirectional : {false, true}) configs.push_back({cell, reset, layers, bidirectional});
+  return configs;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllCells, OnednnEngine, ::testing::ValuesIn(all_configs()), config_name);
+
+TEST(OnednnEngine, SegmentsOnlyFewDistinctLengths) {
+  EXPECT_TRUE(onednn::worth_segmenting(std::vector<int64_t>{5, 5, 4, 4, 3}));
+  std::vector<int64_t> many;
+  for (int64_t len = 1; len <= 40; ++len) many.push_back(len);
+  EXPECT_FALSE(onednn::worth_segmenting(many));
+}
+
+}  // namespace
+}  // namespace recur
