@@ -262,5 +262,25 @@ TEST_F(CliSampleEval, EvalUnitsAgreeAndJsonParses) {
   EXPECT_NEAR(trained_report.at("nats_per_char").get<double>(), recorded, 1e-5 * recorded);
 }
 
+// The run's text edited without changing its characters (two lines swapped):
+// eval --split still runs, but warns that the part held out may have moved.
+TEST_F(CliSampleEval, EvalSplitWarnsWhenTheTrainingTextChanged) {
+  const std::string split = "eval " + checkpoint() + " --split validation --batch 4 --seq 16 --threads 1";
+  const CommandResult unchanged = run_recur(split);
+  ASSERT_EQ(unchanged.exit_code, 0) << unchanged.output;
+  EXPECT_EQ(unchanged.output.find("warning"), std::string::npos) << unchanged.output;
+
+  const size_t first_end = text_.find('\n') + 1, second_end = text_.find('\n', first_end) + 1;
+  const std::string edited =
+      text_.substr(first_end, second_end - first_end) + text_.substr(0, first_end) + text_.substr(second_end);
+  ASSERT_NE(edited, text_);
+  write_file(data_, edited);
+  const CommandResult changed = run_recur(split);
+  write_file(data_, text_);  // the other tests of this process read it
+  ASSERT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_NE(changed.output.find("changed since it was saved (its bytes differ"), std::string::npos)
+      << changed.output;
+}
+
 }  // namespace
 }  // namespace recur

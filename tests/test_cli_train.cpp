@@ -1,16 +1,21 @@
 // `recur train` through the command line: bad input is a clear message and a
-// non-zero exit; Ctrl-C saves and exits; a finished run resumes where it stopped.
+// non-zero exit; Ctrl-C saves and exits; a finished run resumes where it
+// stopped, and only on the text it was trained on; every optimizer flag
+// reaches the optimizer and is kept in the checkpoint.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "command_runner.h"
+#include "generated_text.h"
 #include "recur/checkpoint.h"
 
 namespace recur {
@@ -29,6 +34,11 @@ fs::path scratch(const std::string& name) {
 fs::path write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::string some_text() {
@@ -124,6 +134,147 @@ TEST(CliTrain, InterruptSavesACheckpointAndExitsCleanly) {
   ASSERT_TRUE(fs::exists(run / "last.safetensors"));
   const Checkpoint saved = load_checkpoint(run / "last.safetensors");
   EXPECT_GT(saved.training.at("iteration").get<int64_t>(), 0);
+}
+
+// Word salad whose first line is a permutation of its second: swapping them
+// edits the text while keeping its length and its set of characters.
+std::string salad() {
+  const std::vector<std::string> words = {"the", "cat", "sat", "on", "a", "mat", "and", "then", "ran", "off"};
+  return testing::word_salad(words, 600, 7, 10);
+}
+
+std::string with_first_two_lines_swapped(const std::string& text) {
+  const size_t first_end = text.find('\n') + 1, second_end = text.find('\n', first_end) + 1;
+  return text.substr(first_end, second_end - first_end) + text.substr(0, first_end) + text.substr(second_end);
+}
+
+TEST(CliTrain, ResumeRefusesAnEditedTextWithTheSameCharacters) {
+  const fs::path dir = scratch("edited_text");
+  const std::string text = salad();
+  const std::string edited = with_first_two_lines_swapped(text);
+  ASSERT_NE(edited, text);
+  ASSERT_EQ(edited.size(), text.size());
+  const fs::path data = write_file(dir / "text.txt", text);
+  const fs::path run = dir / "run";
+  const std::string common = " --hidden 8 --layers 1 --batch 4 --seq 10 --eval-every 5 --threads 1";
+  const auto first = run_recur("train --data " + data.string() + " --run " + run.string() + common + " --max-iters 5");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+
+  // The checkpoint records the text's length and FNV-1a hash.
+  const nlohmann::json fingerprint =
+      load_checkpoint(run / "last.safetensors").training.at("data").at("fingerprint");
+  EXPECT_EQ(fingerprint.at("bytes").get<int64_t>(), static_cast<int64_t>(text.size()));
+  EXPECT_EQ(fingerprint.at("fnv1a_64").get<std::string>().size(), 16u);
+
+  // Same characters, other text: refused, naming the file, and nothing of the run is touched.
+  write_file(data, edited);
+  const std::string saved = read_file(run / "last.safetensors"), log = read_file(run / "log.csv");
+  const auto saved_time = fs::last_write_time(run / "last.safetensors");
+  const auto refused = run_recur("train --resume " + run.string() + " --max-iters 10");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("the training text " + fs::absolute(data).string() + " differs from the text " +
+                                (run / "last.safetensors").string() + " was trained on"),
+            std::string::npos)
+      << refused.output;
+  EXPECT_EQ(read_file(run / "last.safetensors"), saved);
+  EXPECT_EQ(fs::last_write_time(run / "last.safetensors"), saved_time);
+  EXPECT_EQ(read_file(run / "log.csv"), log);
+
+  // The original text back: the run resumes.
+  write_file(data, text);
+  const auto resumed = run_recur("train --resume " + run.string() + " --max-iters 10");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(load_checkpoint(run / "last.safetensors").training.at("iteration").get<int64_t>(), 10);
+}
+
+// Checkpoints written before the fingerprint was recorded still resume: only
+// their set of characters can be compared, and a warning says so.
+TEST(CliTrain, ResumesACheckpointWithoutAFingerprint) {
+  const fs::path dir = scratch("no_fingerprint");
+  const std::string text = salad();
+  const fs::path data = write_file(dir / "text.txt", text);
+  const fs::path run = dir / "run";
+  const auto first = run_recur("train --data " + data.string() + " --run " + run.string() +
+                               " --hidden 8 --layers 1 --batch 4 --seq 10 --eval-every 5 --threads 1 --max-iters 5");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  Checkpoint old = load_checkpoint(run / "last.safetensors");
+  old.training.at("data").erase("fingerprint");
+  save_checkpoint(run / "last.safetensors", old);
+
+  // A character the run never saw is still refused.
+  write_file(data, text + "!");
+  expect_failure_naming("--resume " + run.string() + " --max-iters 10", "its set of characters differs");
+
+  write_file(data, text);
+  const auto resumed = run_recur("train --resume " + run.string() + " --max-iters 10");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("records no fingerprint of its training text"), std::string::npos) << resumed.output;
+  // The resumed run's checkpoints record it from now on.
+  EXPECT_TRUE(load_checkpoint(run / "last.safetensors").training.at("data").contains("fingerprint"));
+}
+
+// Each optimizer flag without a counterpart elsewhere: training with it must
+// give other weights than without it, and the checkpoint must keep it (so a
+// resumed run goes on with it).
+TEST(CliTrain, OptimizerFlagsReachTheOptimizer) {
+  const fs::path dir = scratch("optimizer_flags");
+  const std::string data = write_file(dir / "text.txt", salad()).string();
+  struct Case {
+    std::string base, flag, option;
+    nlohmann::json value;
+  };
+  const std::vector<Case> cases = {
+      {"--optimizer sgd --lr 0.5 --momentum 0.9", "--dampening 0.5", "dampening", 0.5},
+      {"--optimizer rmsprop", "--centered", "centered", true},
+      {"--optimizer adagrad --lr 0.1", "--lr-decay 0.5", "lr_decay", 0.5},
+      {"--optimizer adagrad --lr 0.1", "--initial-accumulator-value 0.1", "initial_accumulator_value", 0.1},
+  };
+  const auto train = [&](const std::string& name, const std::string& flags) {
+    const fs::path run = dir / name;
+    const auto result = run_recur("train --data " + data + " --run " + run.string() + " " + flags +
+                                  " --hidden 8 --layers 1 --batch 4 --seq 10 --max-iters 3 --eval-every 3 --threads 1");
+    EXPECT_EQ(result.exit_code, 0) << flags << "\n" << result.output;
+    return load_checkpoint(run / "last.safetensors");
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    SCOPED_TRACE(c.flag);
+    const Checkpoint without = train("without_" + std::to_string(i), c.base);
+    const Checkpoint with = train("with_" + std::to_string(i), c.base + " " + c.flag);
+    EXPECT_EQ(with.training.at("trainer").at("optimizer_options").at(c.option), c.value);
+    EXPECT_EQ(with.training.at("optimizer").at("options").at(c.option), c.value);
+    const Tensor<float>& a = without.tensor("decoder.weight");
+    const Tensor<float>& b = with.tensor("decoder.weight");
+    EXPECT_FALSE(std::equal(a.data(), a.data() + a.numel(), b.data())) << "the flag changed nothing";
+  }
+  // Centered RMSprop keeps the running mean of the gradients, and a resumed run goes on with it.
+  const fs::path centered = dir / "with_1";
+  EXPECT_TRUE(load_checkpoint(centered / "last.safetensors").has("optimizer.decoder.weight.grad_avg"));
+  expect_failure_naming("--resume " + centered.string() + " --max-iters 6 --centered", "--centered cannot change");
+  const auto resumed = run_recur("train --resume " + centered.string() + " --max-iters 6");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(load_checkpoint(centered / "last.safetensors").training.at("optimizer").at("options").at("centered"),
+            true);
+}
+
+// Out of range, or not an option of the chosen optimizer: refused, naming the
+// flag, before anything is read or written.
+TEST(CliTrain, BadOptimizerFlagsAreNamed) {
+  const fs::path dir = scratch("bad_optimizer_flags");
+  const std::string good = write_file(dir / "good.txt", some_text()).string();
+  const std::string run = " --run " + (dir / "run").string() + " --max-iters 2 --data " + good;
+  expect_failure_naming(run + " --optimizer sgd --momentum 0.9 --dampening 1.5", "--dampening: ");
+  expect_failure_naming(run + " --optimizer sgd --momentum 0.9 --dampening -0.1", "--dampening: ");
+  expect_failure_naming(run + " --optimizer sgd --momentum 0.9 --dampening 0.5 --nesterov", "--nesterov: ");
+  expect_failure_naming(run + " --optimizer adagrad --lr-decay -1", "--lr-decay: ");
+  expect_failure_naming(run + " --optimizer adagrad --initial-accumulator-value -0.5", "--initial-accumulator-value: ");
+  expect_failure_naming(run + " --optimizer adagrad --initial-accumulator-value inf", "--initial-accumulator-value: ");
+  // Each belongs to one optimizer only.
+  expect_failure_naming(run + " --optimizer adam --centered", "--centered: optimizer adam has no option centered");
+  expect_failure_naming(run + " --optimizer rmsprop --dampening 0.1", "--dampening: ");
+  expect_failure_naming(run + " --optimizer sgd --lr-decay 0.1", "--lr-decay: ");
+  expect_failure_naming(run + " --optimizer adamw --initial-accumulator-value 0.1", "--initial-accumulator-value: ");
+  EXPECT_FALSE(fs::exists(dir / "run"));
 }
 
 }  // namespace

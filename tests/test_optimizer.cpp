@@ -225,6 +225,25 @@ TEST(OptimizerOptions, ClearErrors) {
   EXPECT_THROW(make_optimizer<float>("lbfgs", {}, {}), std::invalid_argument);
 }
 
+// The front end names its own flag for the option at fault (train.cpp: --lr-decay).
+TEST(OptimizerOptions, ErrorsNameTheOptionAtFault) {
+  const auto option_at_fault = [](const std::string& name, const OptimizerOptions& options) -> std::string {
+    try {
+      resolve_optimizer_options(name, options);
+    } catch (const OptimizerOptionError& e) {
+      return e.option;
+    }
+    return "(no OptimizerOptionError)";
+  };
+  EXPECT_EQ(option_at_fault("adam", {.centered = true}), "centered");
+  EXPECT_EQ(option_at_fault("sgd", {.momentum = 0.9, .dampening = 1.5}), "dampening");
+  EXPECT_EQ(option_at_fault("adagrad", {.lr_decay = -1}), "lr_decay");
+  EXPECT_EQ(option_at_fault("adagrad", {.initial_accumulator_value = -0.5}), "initial_accumulator_value");
+  EXPECT_EQ(option_at_fault("sgd", {.momentum = 0.9, .dampening = 0.5, .nesterov = true}), "nesterov");
+  // An unknown optimizer is no option's fault: a plain std::invalid_argument.
+  EXPECT_THROW(option_at_fault("lbfgs", {}), std::invalid_argument);
+}
+
 TEST(OptimizerOptions, JsonRoundTripAndUnknownKeys) {
   const OptimizerOptions options{.momentum = 0.9, .nesterov = true};
   const nlohmann::json json = options.to_json();

@@ -68,6 +68,19 @@ TEST_F(TextCorpusTest, ConcatenatesFilesInTheOrderGiven) {
   EXPECT_EQ(as_u32(TextCorpus::read({b, a}, TextUnit::CodePoint)), U"secondfirst ");
 }
 
+// The fingerprint is of the bytes as read, in order: `cat b.txt a.txt`, in
+// either unit; a change that keeps every character still changes it.
+TEST_F(TextCorpusTest, FingerprintIsOfTheConcatenatedBytes) {
+  const fs::path a = write("a.txt", "first ");
+  const fs::path b = write("b.txt", "s\xC3\xA9" "cond");
+  TextFingerprint expected;
+  expected.add("s\xC3\xA9" "condfirst ");
+  EXPECT_EQ(TextCorpus::read({b, a}, TextUnit::CodePoint).fingerprint(), expected);
+  EXPECT_EQ(TextCorpus::read({b, a}, TextUnit::Byte).fingerprint(), expected);
+  EXPECT_NE(TextCorpus::read({a, b}, TextUnit::CodePoint).fingerprint(), expected);
+  EXPECT_EQ(TextCorpus::from_text("s\xC3\xA9" "condfirst ", TextUnit::CodePoint).fingerprint(), expected);
+}
+
 TEST_F(TextCorpusTest, DirectoriesAreReadRecursivelyInSortedOrder) {
   write("tree/b.txt", "B");
   write("tree/a.txt", "A");

@@ -16,7 +16,9 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,13 +46,23 @@ struct OptimizerOptions {
   static OptimizerOptions from_json(const nlohmann::json& json);
 };
 
+// An option the optimizer does not have, or a value out of range. `option` is
+// the option at fault (its torch.optim name, "lr_decay"), so that a front end
+// can name its own flag for it; the message names it too.
+struct OptimizerOptionError : std::invalid_argument {
+  OptimizerOptionError(std::string option, const std::string& message)
+      : std::invalid_argument(message), option(std::move(option)) {}
+  std::string option;
+};
+
 // "sgd", "adagrad", "rmsprop", "adam", "adamw".
 const std::vector<std::string>& optimizer_names();
 
 // The options with every field of `name` set (defaults filled in). Throws
-// std::invalid_argument naming the problem: an unknown optimizer, an option it
-// does not have, or a value out of range (torch.optim's checks, plus finite
-// values, alpha in [0, 1] and dampening in [0, 1]).
+// std::invalid_argument naming the problem: an unknown optimizer, or (as
+// OptimizerOptionError) an option it does not have or a value out of range
+// (torch.optim's checks, plus finite values, alpha in [0, 1] and dampening in
+// [0, 1]).
 OptimizerOptions resolve_optimizer_options(const std::string& name, const OptimizerOptions& options);
 
 }  // namespace recur

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "recur/text_decoding.h"
+#include "recur/text_fingerprint.h"
 
 namespace recur {
 
@@ -41,6 +42,9 @@ class TextCorpus {
   const std::vector<char32_t>& symbols() const { return symbols_; }
   int64_t size() const { return static_cast<int64_t>(symbols_.size()); }
   const std::vector<CorpusFile>& files() const { return files_; }
+  // Of the bytes read, in order (the files concatenated): what a resumed run
+  // compares to tell that its text is unchanged.
+  const TextFingerprint& fingerprint() const { return fingerprint_; }
 
  private:
   void append(std::string_view bytes, const std::string& source);
@@ -48,6 +52,7 @@ class TextCorpus {
   TextUnit unit_ = TextUnit::CodePoint;
   std::vector<char32_t> symbols_;
   std::vector<CorpusFile> files_;
+  TextFingerprint fingerprint_;
 };
 
 // The regular files a path stands for: itself, or everything below a

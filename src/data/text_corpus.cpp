@@ -97,6 +97,7 @@ void TextCorpus::append(std::string_view bytes, const std::string& source) {
   }
   std::vector<char32_t> decoded = decode_text(bytes, unit_, source);
   symbols_.insert(symbols_.end(), decoded.begin(), decoded.end());
+  fingerprint_.add(bytes);
 }
 
 }  // namespace recur

@@ -71,7 +71,7 @@ void fill_defaults(const std::string& name, OptimizerOptions& o) {
 
 void check_ranges(const std::string& name, const OptimizerOptions& o) {
   const auto fail = [&](const char* option, const char* range, double value) {
-    throw std::invalid_argument(fmt::format("optimizer {}: {} must be {}, got {}", name, option, range, value));
+    throw OptimizerOptionError(option, fmt::format("optimizer {}: {} must be {}, got {}", name, option, range, value));
   };
   const auto at_least_zero = [&](const char* option, const std::optional<double>& v) {
     if (v && !(std::isfinite(*v) && *v >= 0)) fail(option, ">= 0 and finite", *v);
@@ -89,7 +89,8 @@ void check_ranges(const std::string& name, const OptimizerOptions& o) {
   in_unit("beta1", o.beta1, false);
   in_unit("beta2", o.beta2, false);
   if (o.nesterov.value_or(false) && (o.momentum.value_or(0) <= 0 || o.dampening.value_or(0) != 0))
-    throw std::invalid_argument(fmt::format("optimizer {}: Nesterov momentum needs momentum > 0 and dampening 0", name));
+    throw OptimizerOptionError("nesterov",
+                               fmt::format("optimizer {}: Nesterov momentum needs momentum > 0 and dampening 0", name));
 }
 
 }  // namespace
@@ -133,8 +134,8 @@ OptimizerOptions resolve_optimizer_options(const std::string& name, const Optimi
   for (const OptionField& field : option_fields()) {
     const bool applies = std::find(field.optimizers.begin(), field.optimizers.end(), name) != field.optimizers.end();
     if (is_set(options, field) && !applies)
-      throw std::invalid_argument(fmt::format("optimizer {} has no option {} (it belongs to {})", name, field.name,
-                                              join(field.optimizers)));
+      throw OptimizerOptionError(field.name, fmt::format("optimizer {} has no option {} (it belongs to {})", name,
+                                                         field.name, join(field.optimizers)));
   }
   OptimizerOptions resolved = options;
   fill_defaults(name, resolved);

@@ -65,6 +65,7 @@ EvaluationText read_split(const std::string& part, const LoadedCharModel& loaded
   std::vector<std::string> paths;
   TextUnit unit;
   SplitFractions fractions;
+  std::optional<TextFingerprint> fingerprint;  // absent in checkpoints of older versions
   try {
     const nlohmann::json& data = loaded.training.at("data");
     paths = data.at("paths").get<std::vector<std::string>>();
@@ -72,6 +73,7 @@ EvaluationText read_split(const std::string& part, const LoadedCharModel& loaded
     fractions.validation = data.at("validation_fraction").get<double>();
     fractions.test = data.at("test_fraction").get<double>();
     fractions.validate();
+    if (data.contains("fingerprint")) fingerprint = TextFingerprint::from_json(data.at("fingerprint"));
   } catch (const std::exception& e) {
     throw FormatError(where + ": recur.training has a bad \"data\" record (" + e.what() + ")");
   }
@@ -92,10 +94,16 @@ EvaluationText read_split(const std::string& part, const LoadedCharModel& loaded
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("the training data of {} changed since it was saved: {}", where, e.what()));
   }
+  // Evaluating is still possible on a changed text, but the part held out is
+  // then not the one the run validated on: say so, and why.
+  std::string change;
   if (!(Vocabulary::of_text(corpus.symbols(), unit) == vocabulary))
-    std::cerr << "recur: warning: the training data of " << where
-              << " changed since it was saved (its set of characters differs); the split may not be the one the "
-                 "run held out\n";
+    change = "its set of characters differs";
+  else if (fingerprint && !(corpus.fingerprint() == *fingerprint))
+    change = fmt::format("its bytes differ: now {}, then {}", corpus.fingerprint().describe(), fingerprint->describe());
+  if (!change.empty())
+    std::cerr << "recur: warning: the training data of " << where << " changed since it was saved (" << change
+              << "); the split may not be the one the run held out\n";
 
   SplitBoundaries bounds;
   try {

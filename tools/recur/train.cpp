@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -82,12 +83,18 @@ void add_flags(CLI::App& app, TrainFlags& f) {
   app.add_option("--optimizer", f.optimizer, "sgd | adagrad | rmsprop | adam | adamw")->capture_default_str();
   app.add_option("--lr", f.lr, "Learning rate")->capture_default_str();
   app.add_option("--momentum", f.optimizer_options.momentum, "SGD / RMSprop momentum");
+  app.add_option("--dampening", f.optimizer_options.dampening, "SGD momentum dampening");
   app.add_flag_callback("--nesterov", [&f] { f.optimizer_options.nesterov = true; }, "Nesterov momentum (SGD)");
   app.add_option("--weight-decay", f.optimizer_options.weight_decay, "Weight decay (decoupled for AdamW)");
   app.add_option("--beta1", f.optimizer_options.beta1, "Adam beta1");
   app.add_option("--beta2", f.optimizer_options.beta2, "Adam beta2");
   app.add_option("--eps", f.optimizer_options.eps, "Optimizer epsilon");
   app.add_option("--alpha", f.optimizer_options.alpha, "RMSprop smoothing constant");
+  app.add_flag_callback("--centered", [&f] { f.optimizer_options.centered = true; },
+                        "Centered RMSprop (divide by the estimated variance)");
+  app.add_option("--lr-decay", f.optimizer_options.lr_decay, "Adagrad learning-rate decay");
+  app.add_option("--initial-accumulator-value", f.optimizer_options.initial_accumulator_value,
+                 "Adagrad starting sum of squared gradients");
   app.add_option("--schedule", f.schedule, "constant | step | cosine")->capture_default_str();
   app.add_option("--warmup", f.warmup, "Linear warm-up iterations")->capture_default_str();
   app.add_option("--step-size", f.step_size, "Step decay: iterations between decays")->capture_default_str();
@@ -109,23 +116,72 @@ void add_flags(CLI::App& app, TrainFlags& f) {
   app.add_option("--threads", f.threads, "Threads (0: all cores)")->capture_default_str();
 }
 
-CharCorpusSplit read_corpus(const std::vector<std::string>& paths, TextUnit unit, double val_frac, double test_frac,
-                            Vocabulary* vocabulary) {
-  std::vector<fs::path> files(paths.begin(), paths.end());
-  const TextCorpus corpus = TextCorpus::read(files, unit);
-  if (vocabulary->size() == 0) *vocabulary = Vocabulary::of_text(corpus.symbols(), unit);
-  const std::vector<int64_t> ids = vocabulary->encode(corpus.symbols());
+// The library names an option as torch.optim does (lr_decay); the flag that
+// sets it is that name with dashes (--lr-decay), and the flag is what the user
+// typed. Checked before the text is read, so a typo costs nothing.
+void check_optimizer_flags(const TrainFlags& f) {
+  try {
+    resolve_optimizer_options(f.optimizer, f.optimizer_options);
+  } catch (const OptimizerOptionError& e) {
+    std::string flag = "--" + e.option;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    throw UsageError(flag + ": " + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--optimizer: ") + e.what());
+  }
+}
+
+TextCorpus read_text(const std::vector<std::string>& paths, TextUnit unit) {
+  return TextCorpus::read(std::vector<fs::path>(paths.begin(), paths.end()), unit);
+}
+
+// Cuts the text into train / validation / test ids, and records where it came
+// from and its fingerprint (the checkpoint's "data"), so that --resume can
+// read it again and tell whether it is still the same text.
+CharCorpusSplit split_corpus(const TextCorpus& corpus, const std::vector<std::string>& paths,
+                             const Vocabulary& vocabulary, double val_frac, double test_frac) {
+  const std::vector<int64_t> ids = vocabulary.encode(corpus.symbols());
   const SplitFractions fractions{val_frac, test_frac};
   fractions.validate();
   DataSplit<int64_t> split = split_by_fraction<int64_t>(ids, fractions);
   CharCorpusSplit data{std::move(split.train), std::move(split.validation), std::move(split.test), {}};
   nlohmann::json absolute_paths = nlohmann::json::array();
-  for (const fs::path& p : files) absolute_paths.push_back(fs::absolute(p).string());
+  for (const std::string& p : paths) absolute_paths.push_back(fs::absolute(p).string());
   data.source = {{"paths", absolute_paths},
-                 {"unit", text_unit_name(unit)},
+                 {"unit", text_unit_name(corpus.unit())},
                  {"validation_fraction", val_frac},
-                 {"test_fraction", test_frac}};
+                 {"test_fraction", test_frac},
+                 {"fingerprint", corpus.fingerprint().to_json()}};
   return data;
+}
+
+// A resumed run must go on over the text it was trained on, or its position in
+// the streams and its validation split would silently fall on other text.
+// Checkpoints record the text's fingerprint (every byte counts); those written
+// before it was recorded can only be checked by their set of characters.
+void check_same_text(const TextCorpus& corpus, const Vocabulary& vocabulary, const nlohmann::json& source,
+                     const std::vector<std::string>& paths, const fs::path& checkpoint_path) {
+  const std::string text = fmt::format("{}", fmt::join(paths, ", "));
+  if (source.contains("fingerprint")) {
+    TextFingerprint saved;
+    try {
+      saved = TextFingerprint::from_json(source.at("fingerprint"));
+    } catch (const std::invalid_argument& e) {
+      throw FormatError(checkpoint_path.string() + ": recur.training \"data\": " + e.what());
+    }
+    if (!(corpus.fingerprint() == saved))
+      throw UsageError(fmt::format("the training text {} differs from the text {} was trained on (now {}; then {}): "
+                                   "restore that text to resume the run, or start a new run on this one",
+                                   text, checkpoint_path.string(), corpus.fingerprint().describe(),
+                                   saved.describe()));
+  } else {
+    std::cerr << fmt::format("recur: warning: {} records no fingerprint of its training text (written by an older "
+                             "recur); only its set of characters is checked\n",
+                             checkpoint_path.string());
+  }
+  if (!(Vocabulary::of_text(corpus.symbols(), corpus.unit()) == vocabulary))
+    throw UsageError(fmt::format("the training text {} changed since {} was saved: its set of characters differs", text,
+                                 checkpoint_path.string()));
 }
 
 TrainerOptions trainer_options(const TrainFlags& f, int64_t steps_per_epoch) {
@@ -184,10 +240,12 @@ int run_fresh(const TrainFlags& f) {
   if (f.batch < 1) throw UsageError("--batch must be >= 1");
   if (!f.full_bptt && f.seq < 1) throw UsageError("--seq must be >= 1");
   if (f.gru_reset != "after" && f.gru_reset != "before") throw UsageError("--gru-reset must be after or before");
+  check_optimizer_flags(f);
 
   CharModel model;
-  CharCorpusSplit data = read_corpus(f.data, f.bytes ? TextUnit::Byte : TextUnit::CodePoint, f.val_frac, f.test_frac,
-                                     &model.vocabulary);
+  const TextCorpus corpus = read_text(f.data, f.bytes ? TextUnit::Byte : TextUnit::CodePoint);
+  model.vocabulary = Vocabulary::of_text(corpus.symbols(), corpus.unit());
+  CharCorpusSplit data = split_corpus(corpus, f.data, model.vocabulary, f.val_frac, f.test_frac);
   LanguageModelConfig config;
   try {
     config.cell = parse_cell(f.cell);
@@ -253,13 +311,11 @@ int continue_run(const TrainFlags& f, const CLI::App& app, const Checkpoint& che
                  const fs::path& checkpoint_path) {
   CharModel model = CharModel::from_checkpoint(checkpoint);
   const nlohmann::json& source = checkpoint.training.at("data");
-  std::vector<std::string> paths = source.at("paths").get<std::vector<std::string>>();
-  const Vocabulary vocabulary = model.vocabulary;
-  CharCorpusSplit data = read_corpus(paths, parse_text_unit(source.at("unit").get<std::string>()),
-                                     source.at("validation_fraction").get<double>(),
-                                     source.at("test_fraction").get<double>(), &model.vocabulary);
-  if (!(model.vocabulary == vocabulary))
-    throw UsageError("the training text changed since " + checkpoint_path.string() + " was saved");
+  const std::vector<std::string> paths = source.at("paths").get<std::vector<std::string>>();
+  const TextCorpus corpus = read_text(paths, parse_text_unit(source.at("unit").get<std::string>()));
+  check_same_text(corpus, model.vocabulary, source, paths, checkpoint_path);
+  CharCorpusSplit data = split_corpus(corpus, paths, model.vocabulary, source.at("validation_fraction").get<double>(),
+                                      source.at("test_fraction").get<double>());
   data.source["batch"] = source.at("batch");
   data.source["seq"] = source.at("seq");
   CharLanguageModelTask task(model, std::move(data), source.at("batch").get<int64_t>(),
