@@ -158,7 +158,7 @@ INSTANTIATE_TEST_SUITE_P(AllCells, OnednnEngine, ::testing::ValuesIn(all_configs
 TEST(OnednnEngine, SegmentsOnlyFewDistinctLengths) {
   EXPECT_TRUE(onednn::worth_segmenting(std::vector<int64_t>{5, 5, 4, 4, 3}));
   std::vector<int64_t> many;
-  for (int64_t len = 1; len <= 40; ++len) many.push_back(len);
+  for (int64_t len = 1; len <= 100; ++len) many.push_back(len);
   EXPECT_FALSE(onednn::worth_segmenting(many));
 }
 

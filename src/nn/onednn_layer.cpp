@@ -29,8 +29,12 @@ namespace recur::onednn {
 
 bool worth_segmenting(std::span<const int64_t> lengths) {
   // Each distinct length costs one more primitive call per direction and layer
-  // (and, for a new shape, a primitive to make); measured in docs/benchmarks.md.
-  constexpr size_t kMaxDistinctLengths = 8;
+  // and, for a new shape, a primitive to make (about 2 ms). Measured on 2
+  // cores, batch 64 (docs/benchmarks.md): segments beat our own kernels by
+  // 1.2-1.7x at 64 distinct lengths, and by 2x with lengths drawn anew per
+  // batch (about 40 distinct, new shapes every step). Beyond what was measured
+  // our kernels take over.
+  constexpr size_t kMaxDistinctLengths = 64;
   std::vector<int64_t> distinct(lengths.begin(), lengths.end());
   std::sort(distinct.begin(), distinct.end());
   return static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) <= kMaxDistinctLengths;
