@@ -86,6 +86,10 @@ struct RowView {
   bool contiguous(const TimeSegment& seg) const { return identity && seg.batch == B && width == W; }
 };
 
+// Copies this large (floats) are split between the threads: with lengths,
+// every layer gathers and scatters its whole input and output.
+constexpr int64_t kParallelCopy = 1 << 16;
+
 // from == nullptr reads zeros.
 void gather_steps(const float* from, const RowView& v, const TimeSegment& seg, float* to) {
   const int64_t block = seg.steps() * seg.batch * v.width;
@@ -94,6 +98,7 @@ void gather_steps(const float* from, const RowView& v, const TimeSegment& seg, f
   } else if (v.contiguous(seg)) {
     std::memcpy(to, from + seg.t0 * v.B * v.W, sizeof(float) * block);
   } else {
+#pragma omp parallel for schedule(static) if (block >= kParallelCopy)
     for (int64_t t = 0; t < seg.steps(); ++t)
       for (int64_t r = 0; r < seg.batch; ++r)
         std::memcpy(to + (t * seg.batch + r) * v.width, from + ((seg.t0 + t) * v.B + v.order[r]) * v.W + v.offset,
@@ -102,6 +107,7 @@ void gather_steps(const float* from, const RowView& v, const TimeSegment& seg, f
 }
 
 void scatter_steps(const float* from, const RowView& v, const TimeSegment& seg, bool add, float* to) {
+#pragma omp parallel for schedule(static) if (seg.steps() * seg.batch * v.width >= kParallelCopy)
   for (int64_t t = 0; t < seg.steps(); ++t)
     for (int64_t r = 0; r < seg.batch; ++r) {
       const float* src = from + (t * seg.batch + r) * v.width;
@@ -144,6 +150,16 @@ void carry_state_rows(const float* from, int64_t from_batch, float* to, int64_t 
     std::memcpy(to + d * to_batch * H, from + d * from_batch * H, sizeof(float) * rows * H);
 }
 
+// A reorder between two memories that stay put, made once: making one costs
+// tens of microseconds, a few percent of a short training step.
+struct Copy {
+  memory from, to;
+  dnnl::reorder reorder;
+  Copy(const memory& source, const memory& destination)
+      : from(source), to(destination), reorder(source, destination) {}
+  void execute(dnnl::stream& stream) { reorder.execute(stream, from, to); }
+};
+
 struct Primitives {
   dnnl::primitive_desc fwd_pd, bwd_pd;
   dnnl::primitive fwd, bwd;
@@ -159,6 +175,7 @@ struct Group {
   // The primitives' formats, fixed by the first primitive made, so that runs
   // of every shape share one reorder per forward and backward.
   memory wl_fwd, wi_fwd, bias_fwd, wl_bwd, wi_bwd, bias_bwd, dwl, dwi, dbias;
+  std::vector<Copy> to_forward, to_backward, gradients_back;  // user <-> primitive formats
   std::map<std::pair<int64_t, int64_t>, std::shared_ptr<Primitives>> by_shape;  // (steps, batch)
   bool used = false;  // by the last forward
 };
@@ -301,6 +318,9 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
     g.dwl = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_LAYER), eng);
     g.dwi = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_ITER), eng);
     g.dbias = memory(md(p->bwd_pd, DNNL_ARG_DIFF_BIAS), eng);
+    g.to_forward = {{g.wl_user, g.wl_fwd}, {g.wi_user, g.wi_fwd}, {g.bias_user, g.bias_fwd}};
+    g.to_backward = {{g.wl_user, g.wl_bwd}, {g.wi_user, g.wi_bwd}, {g.bias_user, g.bias_bwd}};
+    g.gradients_back = {{g.dwl, g.dwl_user}, {g.dwi, g.dwi_user}, {g.dbias, g.dbias_user}};
   }
   slot = p;
   return p;
@@ -424,9 +444,7 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
   m.stage_parameters();
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
-    dnnl::reorder(g->wl_user, g->wl_fwd).execute(m.stream, g->wl_user, g->wl_fwd);
-    dnnl::reorder(g->wi_user, g->wi_fwd).execute(m.stream, g->wi_user, g->wi_fwd);
-    dnnl::reorder(g->bias_user, g->bias_fwd).execute(m.stream, g->bias_user, g->bias_fwd);
+    for (Copy& c : g->to_forward) c.execute(m.stream);
   }
   // Past a sequence's end the output reads zero, and no run writes there.
   if (!lengths.empty()) std::fill_n(y, steps * batch * m.D * m.H, 0.0f);
@@ -490,9 +508,7 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
   dnnl::engine& eng = cpu_engine();
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
-    dnnl::reorder(g->wl_user, g->wl_bwd).execute(m.stream, g->wl_user, g->wl_bwd);
-    dnnl::reorder(g->wi_user, g->wi_bwd).execute(m.stream, g->wi_user, g->wi_bwd);
-    dnnl::reorder(g->bias_user, g->bias_bwd).execute(m.stream, g->bias_user, g->bias_bwd);
+    for (Copy& c : g->to_backward) c.execute(m.stream);
     // oneDNN accumulates into its weight gradients: start from zero, add into ours after.
     for (memory* d : {&g->dwl, &g->dwi, &g->dbias}) std::memset(d->get_data_handle(), 0, d->get_desc().get_size());
   }
@@ -563,9 +579,7 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
   }
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
-    dnnl::reorder(g->dwl, g->dwl_user).execute(m.stream, g->dwl, g->dwl_user);
-    dnnl::reorder(g->dwi, g->dwi_user).execute(m.stream, g->dwi, g->dwi_user);
-    dnnl::reorder(g->dbias, g->dbias_user).execute(m.stream, g->dbias, g->dbias_user);
+    for (Copy& c : g->gradients_back) c.execute(m.stream);
   }
   m.stream.wait();
   m.scatter_gradients();

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -110,6 +111,17 @@ double peak_rss_mb() {
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
+}
+
+// The resident set now (VmRSS): called before the benchmark allocates
+// anything, it is the program and its libraries, the baseline that the peak is
+// read against (as bench/compare_pytorch.py does after `import torch`).
+double current_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0.0;
 }
 
 double cpu_seconds() {
@@ -219,6 +231,7 @@ struct GenerateBench {
 
 int run_bench(BenchFlags f) {
   validate(f);
+  const double baseline_rss = current_rss_mb();
   set_num_threads(f.threads);
   std::function<void()> iteration;
   std::unique_ptr<TrainBench> train;
@@ -260,16 +273,16 @@ int run_bench(BenchFlags f) {
         "{{\"impl\":\"recur\",\"cell\":\"{}\",\"hidden\":{},\"input\":{},\"layers\":{},\"batch\":{},\"seq\":{},"
         "\"bidirectional\":{},\"threads\":{},\"mode\":\"{}\",\"vocab\":{},\"median_ms\":{:.3f},"
         "\"tokens_per_s\":{:.1f},\"gflops\":{:.2f},\"peak_rss_mb\":{:.1f},\"cpu_per_wall\":{:.2f},"
-        "\"engine\":\"{}\"}}\n",
+        "\"baseline_rss_mb\":{:.1f},\"peak_rss_delta_mb\":{:.1f},\"engine\":\"{}\"}}\n",
         f.cell, f.hidden, f.input, f.layers, f.batch, f.seq, f.bidirectional ? "true" : "false", threads, f.mode,
-        f.vocab, median, tokens_per_s, gflops, rss, cpu_per_wall, engine);
+        f.vocab, median, tokens_per_s, gflops, rss, cpu_per_wall, baseline_rss, rss - baseline_rss, engine);
   } else {
     fmt::print(
         "recur {} {} H={} I={} L={}{} B={} T={} V={} threads={}: median {:.2f} ms/iter "
-        "(min {:.2f}, max {:.2f}), {:.0f} tok/s, {:.1f} GFLOP/s, peak RSS {:.1f} MB, cpu/wall {:.2f} "
+        "(min {:.2f}, max {:.2f}), {:.0f} tok/s, {:.1f} GFLOP/s, peak RSS {:.1f} MB (delta {:.1f}), cpu/wall {:.2f} "
         "({} repeats, engine {})\n",
         f.cell, f.mode, f.hidden, f.input, f.layers, f.bidirectional ? " bi" : "", f.batch, f.seq, f.vocab, threads,
-        median, ms.front(), ms.back(), tokens_per_s, gflops, rss, cpu_per_wall, f.repeats, engine);
+        median, ms.front(), ms.back(), tokens_per_s, gflops, rss, rss - baseline_rss, cpu_per_wall, f.repeats, engine);
   }
   std::fflush(stdout);
   return 0;
