@@ -59,6 +59,7 @@ struct BenchFlags {
   double dropout = 0.0;
   bool variable_lengths = false;
   int64_t distinct_lengths = 2;
+  bool random_lengths = false;
   int warmup = 2;
   int repeats = 10;
   bool json = false;
@@ -96,9 +97,12 @@ void validate(BenchFlags& f) {
   if (f.mode == "generate") {
     if (f.vocab < 2) throw UsageError("--mode generate needs --vocab of at least 2");
     if (f.bidirectional) throw UsageError("--mode generate cannot be --bidirectional (generation runs forward)");
-    if (f.variable_lengths) throw UsageError("--variable-lengths applies to --mode train only");
+    if (f.variable_lengths || f.random_lengths)
+      throw UsageError("--variable-lengths and --random-lengths apply to --mode train only");
   }
-  if (f.distinct_lengths < 2 || f.distinct_lengths > std::min(f.batch, f.seq))
+  if (f.variable_lengths && f.random_lengths)
+    throw UsageError("--variable-lengths and --random-lengths are alternatives: give one");
+  if (f.variable_lengths && (f.distinct_lengths < 2 || f.distinct_lengths > std::min(f.batch, f.seq)))
     throw UsageError(fmt::format("--distinct-lengths must be in [2, min(--batch, --seq)] = [2, {}], got {}",
                                  std::min(f.batch, f.seq), f.distinct_lengths));
   // With 64-bit sizes nothing overflows, but a typo can ask for terabytes.
@@ -162,9 +166,15 @@ struct TrainBench {
   RecurrentState<float> initial, final, grad_final, grad_initial;
   std::vector<int64_t> targets, lengths;
   ParameterList<float> params;
+  int64_t seq;
+  bool random_lengths;
 
   explicit TrainBench(const BenchFlags& f)
-      : rng(f.seed), rnn(stack_options(f), rng), input({f.seq, f.batch, f.input}) {
+      : rng(f.seed),
+        rnn(stack_options(f), rng),
+        input({f.seq, f.batch, f.input}),
+        seq(f.seq),
+        random_lengths(f.random_lengths) {
     const int64_t D = f.bidirectional ? 2 : 1;
     for (float& v : input.values()) v = float(rng.uniform(-1, 1));
     params = rnn.parameters();
@@ -181,9 +191,13 @@ struct TrainBench {
     // nearly dense shape, so that its cost is what is measured.
     if (f.variable_lengths)
       for (int64_t b = 0; b < f.batch; ++b) lengths.push_back(f.seq - b % f.distinct_lengths);
+    // Or drawn anew for every batch, as bucket-less real data comes.
+    if (random_lengths) lengths.assign(f.batch, f.seq);
   }
 
   void step() {
+    if (random_lengths)
+      for (int64_t& len : lengths) len = seq - int64_t(rng.below(uint64_t(seq - seq / 2 + 1)));
     zero_grad(params);
     rnn.forward(input, initial, lengths, output, final, true, &rng);
     if (head) {
@@ -307,6 +321,8 @@ const bool registered = register_subcommand(
       app.add_option("--dropout", f->dropout, "Dropout between layers (train mode)")->capture_default_str();
       app.add_flag("--variable-lengths", f->variable_lengths,
                    "Pass per-sequence lengths (seq, seq-1, ... in turn): the packed-sequence path");
+      app.add_flag("--random-lengths", f->random_lengths,
+                   "Draw every sequence's length anew each iteration, uniformly in [seq/2, seq]");
       app.add_option("--distinct-lengths", f->distinct_lengths,
                      "With --variable-lengths: how many different lengths (one step apart)")
           ->capture_default_str();
