@@ -2,7 +2,8 @@
 // double precision, which the gradient checks and the PyTorch reference cases
 // verify. Every cell and both GRU resets, stacked and bidirectional, full
 // length and variable lengths run as time segments, with and without initial
-// states and upstream state gradients. The same float layer runs several
+// states and upstream state gradients, and gradients that accumulate over two
+// backward passes. The same float layer runs several
 // batches in turn, so that the primitives and buffers it keeps between calls
 // (per shape, per segment) are exercised as well.
 #include <gtest/gtest.h>
@@ -137,6 +138,15 @@ TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
     }
     for (size_t p = 0; p < fast_params.size(); ++p)
       expect_close(fast_params[p]->grad, reference_params[p]->grad, "grad " + fast_params[p]->name);
+
+    // Backward again: parameter gradients add up (some go straight into
+    // Parameter::grad, some through a staged copy).
+    fast.backward(dy, grad_final, dx, grad_initial);
+    for (size_t p = 0; p < fast_params.size(); ++p) {
+      Tensor<double> twice = reference_params[p]->grad;
+      for (double& v : twice.values()) v *= 2;
+      expect_close(fast_params[p]->grad, twice, "twice grad " + fast_params[p]->name);
+    }
   }
 }
 

@@ -155,8 +155,18 @@ void carry_state_rows(const float* from, int64_t from_batch, float* to, int64_t 
 struct Copy {
   memory from, to;
   dnnl::reorder reorder;
-  Copy(const memory& source, const memory& destination)
-      : from(source), to(destination), reorder(source, destination) {}
+  // accumulate: add into `to` (a sum post-op) instead of overwriting it.
+  Copy(const memory& source, const memory& destination, bool accumulate = false)
+      : from(source), to(destination), reorder(make(source, destination, accumulate)) {}
+  static dnnl::reorder make(const memory& source, const memory& destination, bool accumulate) {
+    dnnl::primitive_attr attr;
+    if (accumulate) {
+      dnnl::post_ops sum;
+      sum.append_sum(1.0f);
+      attr.set_post_ops(sum);
+    }
+    return dnnl::reorder(source, destination, attr);
+  }
   void execute(dnnl::stream& stream) { reorder.execute(stream, from, to); }
 };
 
@@ -170,12 +180,17 @@ struct Primitives {
 struct Group {
   int64_t first = 0, count = 0;
   dnnl::rnn_direction direction{};
-  // Views of the layer's plain parameter and gradient buffers.
+  // The weights in PyTorch's layout, which is oneDNN's plain ldgoi: for one
+  // direction of a cell whose gate order oneDNN shares (LSTM, RNN), the
+  // Parameters' own values and gradients ("direct"); otherwise the layer's
+  // staged copies. Biases are always staged (oneDNN wants b_ih + b_hh).
+  bool direct = false;
   memory wl_user, wi_user, bias_user, dwl_user, dwi_user, dbias_user;
-  // The primitives' formats, fixed by the first primitive made, so that runs
-  // of every shape share one reorder per forward and backward.
-  memory wl_fwd, wi_fwd, bias_fwd, wl_bwd, wi_bwd, bias_bwd, dwl, dwi, dbias;
-  std::vector<Copy> to_forward, to_backward, gradients_back;  // user <-> primitive formats
+  // The forward's formats, fixed by the first primitive made, so that runs of
+  // every shape share one reorder per forward. Backward reads the plain
+  // weights as they are; its weight gradients come in the forward's formats.
+  memory wl_fwd, wi_fwd, bias_fwd, dwl, dwi, dbias;
+  std::vector<Copy> to_forward, gradients_back;  // user <-> primitive formats
   std::map<std::pair<int64_t, int64_t>, std::shared_ptr<Primitives>> by_shape;  // (steps, batch)
   bool used = false;  // by the last forward
 };
@@ -218,6 +233,8 @@ struct OnednnLayer::Impl {
   void init_groups();
   std::shared_ptr<Primitives> primitives(Group& group, int64_t steps, int64_t batch);
   void plan_runs(bool chains);
+  void point_at_parameters(Group& group);
+  bool weights_staged() const;  // whether the groups in use read staged weights
   void stage_parameters();
   void scatter_gradients();
   StateView state_view(const Group& g) const { return {B, H, g.first, g.count, segments.order.data()}; }
@@ -227,22 +244,28 @@ struct OnednnLayer::Impl {
 };
 
 void OnednnLayer::Impl::init_groups() {
-  wl_user.assign(D * G * H * I, 0.0f);
-  wi_user.assign(D * G * H * H, 0.0f);
+  // Staged weights only where some group needs them (memory: each copy is the
+  // size of the layer's weights).
+  if (gru || D == 2) {
+    wl_user.assign(D * G * H * I, 0.0f);
+    wi_user.assign(D * G * H * H, 0.0f);
+    dwl_user.assign(wl_user.size(), 0.0f);
+    dwi_user.assign(wi_user.size(), 0.0f);
+  }
   bias_user.assign(D * bias_gates * H, 0.0f);
-  dwl_user.assign(wl_user.size(), 0.0f);
-  dwi_user.assign(wi_user.size(), 0.0f);
   dbias_user.assign(bias_user.size(), 0.0f);
   auto& eng = cpu_engine();
   auto views = [&](Group& g) {
     const memory::desc wl_md({1, g.count, I, G, H}, dt::f32, tag::ldgoi);
     const memory::desc wi_md({1, g.count, H, G, H}, dt::f32, tag::ldgoi);
     const memory::desc bias_md({1, g.count, bias_gates, H}, dt::f32, tag::ldgo);
-    g.wl_user = memory(wl_md, eng, wl_user.data() + g.first * G * H * I);
-    g.wi_user = memory(wi_md, eng, wi_user.data() + g.first * G * H * H);
+    g.direct = g.count == 1 && !gru;
+    // Direct handles are set from the Parameters before every use.
+    g.wl_user = memory(wl_md, eng, g.direct ? nullptr : wl_user.data() + g.first * G * H * I);
+    g.wi_user = memory(wi_md, eng, g.direct ? nullptr : wi_user.data() + g.first * G * H * H);
+    g.dwl_user = memory(wl_md, eng, g.direct ? nullptr : dwl_user.data() + g.first * G * H * I);
+    g.dwi_user = memory(wi_md, eng, g.direct ? nullptr : dwi_user.data() + g.first * G * H * H);
     g.bias_user = memory(bias_md, eng, bias_user.data() + g.first * bias_gates * H);
-    g.dwl_user = memory(wl_md, eng, dwl_user.data() + g.first * G * H * I);
-    g.dwi_user = memory(wi_md, eng, dwi_user.data() + g.first * G * H * H);
     g.dbias_user = memory(bias_md, eng, dbias_user.data() + g.first * bias_gates * H);
   };
   full.first = 0;
@@ -275,7 +298,7 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
   };
   const memory::dims wl_dims{1, g.count, I, G, H}, wi_dims{1, g.count, H, G, H};
   const memory::desc wl_f = fmt(g.wl_fwd, wl_dims), wi_f = fmt(g.wi_fwd, wi_dims);
-  const memory::desc wl_b = fmt(g.wl_bwd, wl_dims), wi_b = fmt(g.wi_bwd, wi_dims);
+  const memory::desc wl_b = g.wl_user.get_desc(), wi_b = g.wi_user.get_desc();
   const memory::desc dwl = fmt(g.dwl, wl_dims), dwi = fmt(g.dwi, wi_dims);
   const auto dir = g.direction;
   const auto fk = dnnl::prop_kind::forward_training;
@@ -312,15 +335,13 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
     g.wl_fwd = memory(md(p->fwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
     g.wi_fwd = memory(md(p->fwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
     g.bias_fwd = memory(md(p->fwd_pd, DNNL_ARG_BIAS), eng);
-    g.wl_bwd = memory(md(p->bwd_pd, DNNL_ARG_WEIGHTS_LAYER), eng);
-    g.wi_bwd = memory(md(p->bwd_pd, DNNL_ARG_WEIGHTS_ITER), eng);
-    g.bias_bwd = memory(md(p->bwd_pd, DNNL_ARG_BIAS), eng);
     g.dwl = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_LAYER), eng);
     g.dwi = memory(md(p->bwd_pd, DNNL_ARG_DIFF_WEIGHTS_ITER), eng);
     g.dbias = memory(md(p->bwd_pd, DNNL_ARG_DIFF_BIAS), eng);
     g.to_forward = {{g.wl_user, g.wl_fwd}, {g.wi_user, g.wi_fwd}, {g.bias_user, g.bias_fwd}};
-    g.to_backward = {{g.wl_user, g.wl_bwd}, {g.wi_user, g.wi_bwd}, {g.bias_user, g.bias_bwd}};
-    g.gradients_back = {{g.dwl, g.dwl_user}, {g.dwi, g.dwi_user}, {g.dbias, g.dbias_user}};
+    // Direct weights take their gradients straight into Parameter::grad (which
+    // Recurrent's contract adds to); staged ones go through scatter_gradients.
+    g.gradients_back = {{g.dwl, g.dwl_user, g.direct}, {g.dwi, g.dwi_user, g.direct}, {g.dbias, g.dbias_user}};
   }
   slot = p;
   return p;
@@ -356,11 +377,27 @@ void OnednnLayer::Impl::plan_runs(bool chains) {
   }
 }
 
+void OnednnLayer::Impl::point_at_parameters(Group& g) {
+  if (!g.direct) return;
+  const DirectionParameters& p = params[g.first];
+  g.wl_user.set_data_handle(p.weight_ih->value.data());
+  g.wi_user.set_data_handle(p.weight_hh->value.data());
+  g.dwl_user.set_data_handle(p.weight_ih->grad.data());
+  g.dwi_user.set_data_handle(p.weight_hh->grad.data());
+}
+
+bool OnednnLayer::Impl::weights_staged() const {
+  for (const Group* g : {&full, &single[0], &single[1]})
+    if (g->used && !g->direct) return true;
+  return false;
+}
+
 void OnednnLayer::Impl::stage_parameters() {
   // PyTorch [G*H, in] per direction -> ldgoi [D][G][H][in] in oneDNN's gate order.
+  const bool weights = weights_staged();
   for (int64_t d = 0; d < D; ++d) {
     const DirectionParameters& p = params[d];
-    for (int64_t g = 0; g < G; ++g) {
+    for (int64_t g = 0; g < G && weights; ++g) {
       const int64_t src_gate = perm(g);
       std::memcpy(wl_user.data() + (d * G + g) * H * I, p.weight_ih->value.data() + src_gate * H * I,
                   sizeof(float) * H * I);
@@ -386,9 +423,10 @@ void OnednnLayer::Impl::stage_parameters() {
 }
 
 void OnednnLayer::Impl::scatter_gradients() {
+  const bool weights = weights_staged();  // else they went straight into Parameter::grad
   for (int64_t d = 0; d < D; ++d) {
     const DirectionParameters& p = params[d];
-    for (int64_t g = 0; g < G; ++g) {
+    for (int64_t g = 0; g < G && weights; ++g) {
       const int64_t dst_gate = perm(g);
       float* gw = p.weight_ih->grad.data() + dst_gate * H * I;
       const float* sw = dwl_user.data() + (d * G + g) * H * I;
@@ -444,6 +482,7 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
   m.stage_parameters();
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
+    m.point_at_parameters(*g);
     for (Copy& c : g->to_forward) c.execute(m.stream);
   }
   // Past a sequence's end the output reads zero, and no run writes there.
@@ -508,7 +547,7 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
   dnnl::engine& eng = cpu_engine();
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
-    for (Copy& c : g->to_backward) c.execute(m.stream);
+    m.point_at_parameters(*g);  // backward reads them as they are
     // oneDNN accumulates into its weight gradients: start from zero, add into ours after.
     for (memory* d : {&g->dwl, &g->dwi, &g->dbias}) std::memset(d->get_data_handle(), 0, d->get_desc().get_size());
   }
@@ -550,9 +589,9 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC_LAYER, memory(md(DNNL_ARG_SRC_LAYER), eng, const_cast<float*>(run.src))},
         {DNNL_ARG_SRC_ITER, memory(iter_md, eng, run.h0.data())},
-        {DNNL_ARG_WEIGHTS_LAYER, g.wl_bwd},
-        {DNNL_ARG_WEIGHTS_ITER, g.wi_bwd},
-        {DNNL_ARG_BIAS, g.bias_bwd},
+        {DNNL_ARG_WEIGHTS_LAYER, g.wl_user},
+        {DNNL_ARG_WEIGHTS_ITER, g.wi_user},
+        {DNNL_ARG_BIAS, g.bias_user},
         {DNNL_ARG_DST_LAYER, memory(md(DNNL_ARG_DST_LAYER), eng, run.dst.data())},
         {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.data())},
         {DNNL_ARG_WORKSPACE, memory(md(DNNL_ARG_WORKSPACE), eng, run.workspace.data())},
