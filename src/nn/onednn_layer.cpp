@@ -49,7 +49,7 @@ OnednnLayer::OnednnLayer(const RecurrentOptions&, int64_t, const DirectionParame
 }
 OnednnLayer::~OnednnLayer() = default;
 void OnednnLayer::forward(const float*, int64_t, int64_t, std::span<const int64_t>, const float*, const float*, float*,
-                          float*, float*) {}
+                          float*, float*, bool) {}
 void OnednnLayer::backward(const float*, const float*, const float*, float*, float*, float*) {}
 
 #else
@@ -201,6 +201,7 @@ struct Run {
   int64_t batch_before = 0, batch_after = 0;  // of the neighbouring runs in the chain (0: none)
   std::shared_ptr<Primitives> prims;
   const float* src = nullptr;  // x itself or src_copy
+  float* dst_layer = nullptr;  // the caller's y or dst
   ScratchBuffer src_copy, dst, h0, c0, hn, cn, workspace;
 };
 
@@ -471,7 +472,7 @@ OnednnLayer::OnednnLayer(const RecurrentOptions& options, int64_t input_size, co
 OnednnLayer::~OnednnLayer() = default;
 
 void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths,
-                          const float* h0, const float* c0, float* y, float* hn, float* cn) {
+                          const float* h0, const float* c0, float* y, float* hn, float* cn, bool y_stays) {
   Impl& m = *impl_;
   dnnl::engine& eng = cpu_engine();
   m.T = steps;
@@ -517,7 +518,11 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
     const memory::desc dst_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_DST_LAYER);
     const memory::desc iter_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_SRC_ITER);
     const memory::desc ws_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_WORKSPACE);
-    float* dst = run.dst.reserve(seg.steps() * b * g.count * m.H);
+    // The primitive writes y itself when y is this run's output exactly and
+    // stays as it is until backward, which reads it back; else its own copy.
+    const bool into_y = y_stays && m.run_count == 1 && m.segments.identity_order();
+    float* dst = into_y ? y : run.dst.reserve(seg.steps() * b * g.count * m.H);
+    run.dst_layer = dst;
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC_LAYER, memory(src_md, eng, const_cast<float*>(run.src))},
         {DNNL_ARG_SRC_ITER, memory(iter_md, eng, h_in)},
@@ -533,7 +538,7 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
     }
     run.prims->fwd.execute(m.stream, args);
     m.stream.wait();
-    scatter_steps(dst, m.sequence_view(m.D * m.H, g, g.count * m.H), seg, false, y);
+    if (!into_y) scatter_steps(dst, m.sequence_view(m.D * m.H, g, g.count * m.H), seg, false, y);
     // Rows whose sequence ends here (no later run of the chain holds them) leave to hn.
     const int64_t staying = std::min(run.batch_after, b);
     store_state_rows(run.hn.data(), sv, b, staying, b, hn);
@@ -592,7 +597,7 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
         {DNNL_ARG_WEIGHTS_LAYER, g.wl_user},
         {DNNL_ARG_WEIGHTS_ITER, g.wi_user},
         {DNNL_ARG_BIAS, g.bias_user},
-        {DNNL_ARG_DST_LAYER, memory(md(DNNL_ARG_DST_LAYER), eng, run.dst.data())},
+        {DNNL_ARG_DST_LAYER, memory(md(DNNL_ARG_DST_LAYER), eng, run.dst_layer)},
         {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.data())},
         {DNNL_ARG_WORKSPACE, memory(md(DNNL_ARG_WORKSPACE), eng, run.workspace.data())},
         {DNNL_ARG_DIFF_DST_LAYER, memory(md(DNNL_ARG_DIFF_DST_LAYER), eng, const_cast<float*>(diff_dst))},

@@ -50,9 +50,10 @@ class OnednnLayer {
 
   // x must stay alive and unchanged until backward. lengths empty = all full;
   // else as Recurrent's (output past a sequence's end is zero). h0, c0 may be
-  // null (zeros).
+  // null (zeros). y_stays: the caller keeps y unchanged until backward, so the
+  // layer may keep it as its saved output instead of a copy of its own.
   void forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths, const float* h0,
-               const float* c0, float* y, float* hn, float* cn);
+               const float* c0, float* y, float* hn, float* cn, bool y_stays = false);
   // dy, dhn, dcn may be null (no gradient arrives there). Writes dx, dh0, dc0
   // (dc0 for LSTM); adds the parameter gradients.
   void backward(const float* dy, const float* dhn, const float* dcn, float* dx, float* dh0, float* dc0);

@@ -470,7 +470,8 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
         m.onednn_layers[layer]->forward(x, m.steps, m.batch, lengths, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
                                         initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data(),
                                         final.h.data() + row * slot,
-                                        final.c.empty() ? nullptr : final.c.data() + row * slot);
+                                        final.c.empty() ? nullptr : final.c.data() + row * slot,
+                                        /*y_stays=*/layer + 1 < L);  // layer_outputs are ours, kept for backward
       }
     }
     for (int64_t d = 0; d < D && !onednn_path; ++d) {
