@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "command_runner.h"
@@ -107,6 +109,28 @@ TEST(CliTrain, RefusesToOverwriteARunAndResumesIt) {
   while (std::getline(csv, line)) ++rows, last = line;
   EXPECT_GE(rows, 3);
   EXPECT_EQ(last.rfind("10,", 0), 0u) << last;
+}
+
+TEST(CliTrain, FinalLogRowHasItsSpeed) {
+  // The row written when a run stops (here at iteration 7, between
+  // validations) times the steps since the previous row, as every row does.
+  const fs::path dir = scratch("final-row");
+  const std::string data = write_file(dir / "text.txt", some_text()).string();
+  const std::string run = (dir / "run").string();
+  auto r = run_recur("train --data " + data + " --run " + run +
+                     " --hidden 8 --layers 1 --batch 4 --seq 10 --eval-every 5 --threads 1 --max-iters 7");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream csv(fs::path(run) / "log.csv");
+  std::string line, header, last;
+  std::getline(csv, header);
+  while (std::getline(csv, line)) last = line;
+  ASSERT_EQ(last.rfind("7,", 0), 0u) << last;
+  // Columns: iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s
+  std::vector<std::string> fields;
+  std::stringstream row(last);
+  for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+  ASSERT_EQ(fields.size(), 10u) << last;
+  EXPECT_GT(std::stod(fields[8]), 0.0) << last;
 }
 
 TEST(CliTrain, InterruptSavesACheckpointAndExitsCleanly) {

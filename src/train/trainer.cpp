@@ -193,6 +193,7 @@ TrainingOutcome Trainer::run() {
   const ParameterList<float> parameters = task_.parameters();
   auto window_start = *session_start_;
   int64_t window_tokens = 0;
+  double last_rate = 0;  // tokens/s of the last line, for a final line with no window of its own
   int64_t consecutive_bad = 0;
   double grad_norm_value = 0;
   auto elapsed = [&] { return elapsed_seconds(); };
@@ -277,6 +278,7 @@ TrainingOutcome Trainer::run() {
     if (evaluate_now || plain_line_now || log.live()) {
       const double window_seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
       const double rate = window_seconds > 0 ? window_tokens / window_seconds : 0;
+      last_rate = rate;
       ProgressRecord record{iteration_, task_.epochs_done(), tokens_seen_, learning_rate, mean_loss, smoothed_loss_,
                             -1, grad_norm_value, rate, elapsed(), eta(rate)};
       if (evaluate_now) validate_and_save(record);
@@ -295,8 +297,11 @@ TrainingOutcome Trainer::run() {
   }
 
   // Validate and save where the run stands (an interrupted run only saves: the user is waiting).
+  // Its speed is that of the steps since the last line, timed before validating.
+  const double final_window = std::chrono::duration<double>(Clock::now() - window_start).count();
+  const double final_rate = window_tokens > 0 && final_window > 0 ? window_tokens / final_window : last_rate;
   ProgressRecord final_record{iteration_, task_.epochs_done(), tokens_seen_, options_.schedule.learning_rate(iteration_),
-                              0, smoothed_loss_, -1, grad_norm_value, 0, elapsed(), 0};
+                              0, smoothed_loss_, -1, grad_norm_value, final_rate, elapsed(), 0};
   final_record.loss = smoothed_loss_;
   if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
   else save("last.safetensors");
