@@ -61,6 +61,13 @@ void expect_close(const Tensor<float>& got, const Tensor<double>& want, const st
   EXPECT_LT(worst, 2e-3) << what << "[" << at << "]: " << got[at] << " vs " << want[at];
 }
 
+// Sets the engine policy for one test and puts the previous one back.
+struct PolicyScope {
+  onednn::Policy before = onednn::policy();
+  explicit PolicyScope(onednn::Policy p) { onednn::set_policy(p); }
+  ~PolicyScope() { onednn::set_policy(before); }
+};
+
 struct Batch {
   std::vector<int64_t> lengths;  // empty: full length
   bool initial_states;
@@ -71,6 +78,9 @@ class OnednnEngine : public ::testing::TestWithParam<Config> {};
 
 TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
   if (!onednn::enabled()) GTEST_SKIP() << "built without oneDNN, or RECUR_ENGINE=recur";
+  // These shapes are far too small for the measured rule to pick oneDNN's
+  // time segments; run them there anyway, which is what is tested here.
+  const PolicyScope always(onednn::Policy::Always);
   const Config c = GetParam();
   const int64_t T = 7, B = 6, I = 5, H = 8;
   const RecurrentOptions options{.cell = c.cell, .input_size = I, .hidden_size = H, .num_layers = c.layers,
@@ -165,11 +175,22 @@ std::vector<Config> all_configs() {
 
 INSTANTIATE_TEST_SUITE_P(AllCells, OnednnEngine, ::testing::ValuesIn(all_configs()), config_name);
 
-TEST(OnednnEngine, SegmentsOnlyFewDistinctLengths) {
-  EXPECT_TRUE(onednn::worth_segmenting(std::vector<int64_t>{5, 5, 4, 4, 3}));
-  std::vector<int64_t> many;
-  for (int64_t len = 1; len <= 100; ++len) many.push_back(len);
-  EXPECT_FALSE(onednn::worth_segmenting(many));
+TEST(OnednnEngine, SegmentsWhereEachCallHasEnoughWork) {
+  PolicyScope scope(onednn::Policy::Auto);
+  // 64 sequences of lengths 100..37, one of each: 64 calls of ~68 tokens each.
+  std::vector<int64_t> spread;
+  for (int64_t b = 0; b < 64; ++b) spread.push_back(100 - b);
+  const auto per_token = [](double G, double H, double I) { return 6 * G * H * (I + H); };
+  EXPECT_TRUE(onednn::worth_segmenting(spread, per_token(3, 256, 256)));   // 162 MFLOP a call: measured 1.59x
+  EXPECT_FALSE(onednn::worth_segmenting(spread, per_token(3, 32, 32)));    // 3 MFLOP: measured 0.62x
+  EXPECT_FALSE(onednn::worth_segmenting(spread, per_token(4, 64, 64)));    // 13 MFLOP: measured 1.03x
+  // Two lengths: two calls of ~3,200 tokens, 626 MFLOP each: measured 1.15x.
+  std::vector<int64_t> two;
+  for (int64_t b = 0; b < 64; ++b) two.push_back(100 - b % 2);
+  EXPECT_TRUE(onednn::worth_segmenting(two, per_token(4, 64, 64)));
+  // Always segments whatever the work.
+  onednn::set_policy(onednn::Policy::Always);
+  EXPECT_TRUE(onednn::worth_segmenting(spread, per_token(3, 32, 32)));
 }
 
 }  // namespace

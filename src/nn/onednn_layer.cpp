@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -27,17 +28,44 @@
 
 namespace recur::onednn {
 
-bool worth_segmenting(std::span<const int64_t> lengths) {
-  // Each distinct length costs one more primitive call per direction and layer
-  // and, for a new shape, a primitive to make (about 2 ms). Measured on 2
-  // cores, batch 64 (docs/benchmarks.md): segments beat our own kernels by
-  // 1.2-1.7x at 64 distinct lengths, and by 2x with lengths drawn anew per
-  // batch (about 40 distinct, new shapes every step). Beyond what was measured
-  // our kernels take over.
-  constexpr size_t kMaxDistinctLengths = 64;
+namespace {
+
+Policy policy_from_environment() {
+  const char* e = std::getenv("RECUR_ENGINE");
+  const std::string engine = e ? e : "";
+  if (engine == "") return Policy::Auto;
+  if (engine == "onednn") return Policy::Always;
+  if (engine == "recur") return Policy::Never;
+  throw std::invalid_argument("RECUR_ENGINE must be recur or onednn (or unset), got '" + engine + "'");
+}
+
+std::optional<Policy>& policy_override() {
+  static std::optional<Policy> chosen;
+  return chosen;
+}
+
+}  // namespace
+
+Policy policy() {
+  static const Policy from_environment = policy_from_environment();
+  return policy_override().value_or(from_environment);
+}
+
+void set_policy(Policy p) { policy_override() = p; }
+
+bool worth_segmenting(std::span<const int64_t> lengths, double flops_per_token) {
+  if (policy() == Policy::Always) return true;
+  // Measured by bench/varlen_sweep on 2 cores (docs/benchmarks.md): where a
+  // call averaged 73 MFLOP or more, segments beat our kernels on every shape
+  // (1.07-1.59x); at 33 MFLOP or less they ranged from 0.57x (H 32, lengths
+  // drawn anew every batch) to 1.07x.
+  constexpr double kMinFlopsPerCall = 40e6;
   std::vector<int64_t> distinct(lengths.begin(), lengths.end());
   std::sort(distinct.begin(), distinct.end());
-  return static_cast<size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) <= kMaxDistinctLengths;
+  const auto calls = static_cast<double>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+  double tokens = 0;
+  for (int64_t len : lengths) tokens += static_cast<double>(len);
+  return tokens / calls * flops_per_token >= kMinFlopsPerCall;
 }
 
 #ifndef RECUR_HAVE_ONEDNN
@@ -54,16 +82,7 @@ void OnednnLayer::backward(const float*, const float*, const float*, float*, flo
 
 #else
 
-bool enabled() {
-  static const bool on = [] {
-    const char* e = std::getenv("RECUR_ENGINE");
-    const std::string engine = e ? e : "";
-    if (engine != "" && engine != "recur" && engine != "onednn")
-      throw std::invalid_argument("RECUR_ENGINE must be recur or onednn (or unset), got '" + engine + "'");
-    return engine != "recur";
-  }();
-  return on;
-}
+bool enabled() { return policy() != Policy::Never; }
 
 namespace {
 

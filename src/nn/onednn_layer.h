@@ -7,8 +7,9 @@
 //
 // oneDNN has no variable lengths. With lengths, each direction runs as a chain
 // of calls over time segments in which the same sequences are active
-// (length_segments.h): exact, and as fast as full length when few distinct
-// lengths occur. Full-length batches run as one call for all directions.
+// (length_segments.h): exact, and faster than our kernels when each call has
+// enough work (worth_segmenting). Full-length batches run as one call for all
+// directions.
 //
 // Parameters stay in PyTorch's layout and names, owned by Recurrent; every
 // forward and backward reorders them into the primitives' formats (a few MB,
@@ -27,14 +28,24 @@
 
 namespace recur::onednn {
 
-// Whether this build has oneDNN and the engine is not switched off with
-// RECUR_ENGINE=recur (read once; RECUR_ENGINE=onednn or unset = use it; any
-// other value throws std::invalid_argument naming it).
+// Which engine float layers run on. From RECUR_ENGINE, read once: unset =
+// Auto (oneDNN where measured faster), onednn = Always (wherever it can run:
+// the tests use it to reach every path), recur = Never. Any other value
+// throws std::invalid_argument naming it.
+enum class Policy { Auto, Always, Never };
+Policy policy();
+// Overrides RECUR_ENGINE for this process (tests).
+void set_policy(Policy policy);
+
+// Whether this build has oneDNN and the policy is not Never.
 bool enabled();
 
-// Whether running these lengths as time segments beats our own kernels: a
-// call per distinct length pays off while there are few of them.
-bool worth_segmenting(std::span<const int64_t> lengths);
+// Whether a variable-length batch runs faster as oneDNN time segments than on
+// our own kernels. Each distinct length costs a primitive call per layer and
+// direction (and a new shape a primitive to make), which pays off when each
+// call has enough work: flops_per_token is a training step's (forward and
+// backward) per token and layer.
+bool worth_segmenting(std::span<const int64_t> lengths, double flops_per_token);
 
 struct DirectionParameters {
   Parameter<float>* weight_ih;

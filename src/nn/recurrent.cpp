@@ -116,6 +116,16 @@ struct Recurrent<T>::Impl {
   Tensor<T> bias_sum;                 // [G*H]
 
   int64_t H() const { return options.hidden_size; }
+  // A training step's FLOPs (forward 2*G*H*(I+H), backward twice that) per
+  // token, for one layer and direction, averaged over the layers.
+  double step_flops_per_token() const {
+    double sum = 0;
+    for (int64_t layer = 0; layer < options.num_layers; ++layer) {
+      const double in = layer == 0 ? double(options.input_size) : double(D() * H());
+      sum += 6.0 * double(G()) * double(H()) * (in + double(H()));
+    }
+    return sum / double(options.num_layers);
+  }
   int64_t G() const { return gate_count(options.cell); }
   int64_t D() const { return options.directions(); }
   bool gru_reset_after() const { return options.cell == CellKind::Gru && options.gru_reset == GruReset::AfterProduct; }
@@ -446,7 +456,7 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   // oneDNN for float, where it is faster (onednn_layer.h); our kernels otherwise.
   bool onednn_path = false;
   if constexpr (std::is_same_v<T, float>)
-    onednn_path = onednn::enabled() && (lengths.empty() || onednn::worth_segmenting(lengths));
+    onednn_path = onednn::enabled() && (lengths.empty() || onednn::worth_segmenting(lengths, m.step_flops_per_token()));
   if (onednn_path && m.onednn_layers.empty()) {
     for (int64_t layer = 0; layer < L; ++layer) {
       onednn::DirectionParameters dirs[2];
