@@ -21,7 +21,7 @@ nlohmann::json bench_json(const std::string& flags) {
 }
 
 TEST(CliBench, TrainReportsTheKeysCompareReads) {
-  const nlohmann::json j = bench_json("--cell gru --hidden 16 --layers 2 --batch 4 --seq 6");
+  const nlohmann::json j = bench_json("--cell gru --hidden 64 --layers 2 --batch 16 --seq 6");
   for (const char* key : {"median_ms", "tokens_per_s", "gflops", "peak_rss_mb", "baseline_rss_mb",
                           "peak_rss_delta_mb", "cpu_per_wall", "threads"})
     EXPECT_TRUE(j.contains(key)) << key;

@@ -193,5 +193,16 @@ TEST(OnednnEngine, SegmentsWhereEachCallHasEnoughWork) {
   EXPECT_TRUE(onednn::worth_segmenting(spread, per_token(3, 32, 32)));
 }
 
+TEST(OnednnEngine, FullLengthOnlyWhereEachStepHasEnoughWork) {
+  PolicyScope scope(onednn::Policy::Auto);
+  const auto per_token = [](double G, double H, double I) { return 6 * G * H * (I + H); };
+  EXPECT_FALSE(onednn::worth_full_length(16, per_token(3, 32, 32)));   // 0.6 MFLOP a step: measured 0.79x
+  EXPECT_FALSE(onednn::worth_full_length(16, per_token(4, 32, 32)));   // 0.8 MFLOP: measured 0.87x
+  EXPECT_TRUE(onednn::worth_full_length(8, per_token(4, 64, 64)));     // 1.6 MFLOP: measured 1.13x
+  EXPECT_TRUE(onednn::worth_full_length(32, per_token(4, 128, 128)));  // small: 12.6 MFLOP
+  onednn::set_policy(onednn::Policy::Always);
+  EXPECT_TRUE(onednn::worth_full_length(1, per_token(1, 4, 4)));
+}
+
 }  // namespace
 }  // namespace recur

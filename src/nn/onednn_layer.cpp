@@ -53,6 +53,15 @@ Policy policy() {
 
 void set_policy(Policy p) { policy_override() = p; }
 
+bool worth_full_length(int64_t batch, double flops_per_token) {
+  if (policy() == Policy::Always) return true;
+  // Measured on 2 cores, 2-layer stacks at full length (docs/benchmarks.md):
+  // oneDNN ran 0.79-0.94x of our kernels at 0.6-0.8 MFLOP per time step (a
+  // training step's, per layer), 1.00-1.15x at 1.6 MFLOP and 1.47x at 6.3.
+  constexpr double kMinFlopsPerStep = 1.2e6;
+  return static_cast<double>(batch) * flops_per_token >= kMinFlopsPerStep;
+}
+
 bool worth_segmenting(std::span<const int64_t> lengths, double flops_per_token) {
   if (policy() == Policy::Always) return true;
   // Measured by bench/varlen_sweep on 2 cores (docs/benchmarks.md): where a

@@ -40,6 +40,11 @@ void set_policy(Policy policy);
 // Whether this build has oneDNN and the policy is not Never.
 bool enabled();
 
+// Whether a full-length batch runs faster on oneDNN than on our own kernels:
+// it does unless each time step is very small (a few hundred thousand
+// multiply-adds), where a primitive's per-step overhead outweighs its speed.
+bool worth_full_length(int64_t batch, double flops_per_token);
+
 // Whether a variable-length batch runs faster as oneDNN time segments than on
 // our own kernels. Each distinct length costs a primitive call per layer and
 // direction (and a new shape a primitive to make), which pays off when each

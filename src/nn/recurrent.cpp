@@ -456,7 +456,9 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   // oneDNN for float, where it is faster (onednn_layer.h); our kernels otherwise.
   bool onednn_path = false;
   if constexpr (std::is_same_v<T, float>)
-    onednn_path = onednn::enabled() && (lengths.empty() || onednn::worth_segmenting(lengths, m.step_flops_per_token()));
+    onednn_path = onednn::enabled() && (lengths.empty()
+                                            ? onednn::worth_full_length(input.dim(1), m.step_flops_per_token())
+                                            : onednn::worth_segmenting(lengths, m.step_flops_per_token()));
   if (onednn_path && m.onednn_layers.empty()) {
     for (int64_t layer = 0; layer < L; ++layer) {
       onednn::DirectionParameters dirs[2];
