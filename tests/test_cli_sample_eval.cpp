@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "test_files.h"
 #include "generated_text.h"
 #include "recur/checkpoint.h"
 #include "recur/data_split.h"
@@ -29,15 +30,8 @@ using testing::CommandResult;
 using testing::quoted;
 using testing::run_recur;
 
-fs::path write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using testing::read_file;
+using testing::write_file;
 
 // Lower-case prose: no capitals, no digits, no '€', so those make good
 // out-of-vocabulary characters.
@@ -51,9 +45,7 @@ class CliSampleEval : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // One folder per process: ctest runs each test of this suite in a process of its own, in parallel.
-    dir_ = fs::temp_directory_path() / ("recur_cli_sample_eval_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_directory("recur_cli_sample_eval_");
     text_ = training_text();
     data_ = write_file(dir_ / "text.txt", text_);
     run_ = dir_ / "run";

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "command_runner.h"
+#include "test_files.h"
 #include "generated_text.h"
 #include "recur/checkpoint.h"
 
@@ -26,22 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_recur;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("recur_cli_train_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using testing::read_file;
+using testing::write_file;
 
-fs::path write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+fs::path scratch(const std::string& name) { return testing::fresh_directory("recur_cli_train_" + name + "_"); }
 
 std::string some_text() {
   std::string text;

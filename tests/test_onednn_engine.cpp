@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "gradient_check.h"
 #include "nn/onednn_layer.h"
 #include "recur/recurrent.h"
 #include "recur/rng.h"
@@ -33,20 +34,8 @@ std::string config_name(const ::testing::TestParamInfo<Config>& info) {
   return name + "_L" + std::to_string(c.layers) + (c.bidirectional ? "_bi" : "_uni");
 }
 
-template <typename T>
-Tensor<T> random_tensor(const Shape& shape, Rng& rng) {
-  Tensor<T> t(shape);
-  for (T& v : t.values()) v = T(rng.uniform(-1, 1));
-  return t;
-}
-
-template <typename To, typename From>
-Tensor<To> converted(const Tensor<From>& x) {
-  if (x.empty()) return {};  // "zeros" / "no gradient" stays that
-  Tensor<To> y(x.shape());
-  for (int64_t i = 0; i < x.numel(); ++i) y[i] = static_cast<To>(x[i]);
-  return y;
-}
+// The float layer's random inputs (the same draws as the gradient checks').
+Tensor<float> random_floats(const Shape& shape, Rng& rng) { return tensor_cast<float>(testing::random_tensor(shape, rng)); }
 
 // Float results against the double reference: a float's rounding, compounded
 // over a few steps, stays well inside this.
@@ -92,7 +81,7 @@ TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
   Recurrent<double> reference(options, rng);
   ParameterList<float> fast_params = fast.parameters();
   ParameterList<double> reference_params = reference.parameters();
-  for (size_t p = 0; p < fast_params.size(); ++p) reference_params[p]->value = converted<double>(fast_params[p]->value);
+  for (size_t p = 0; p < fast_params.size(); ++p) reference_params[p]->value = tensor_cast<double>(fast_params[p]->value);
 
   // Full length, then lengths in every order (one segment per distinct length),
   // then full length again, so that both kinds of run follow each other.
@@ -108,17 +97,17 @@ TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
     const Batch& batch = batches[n];
     SCOPED_TRACE("batch " + std::to_string(n));
     const Shape state_shape{L * D, B, H};
-    const Tensor<float> x = random_tensor<float>({T, B, I}, rng);
+    const Tensor<float> x = random_floats({T, B, I}, rng);
     RecurrentState<float> initial;
     if (batch.initial_states) {
-      initial.h = random_tensor<float>(state_shape, rng);
-      if (lstm) initial.c = random_tensor<float>(state_shape, rng);
+      initial.h = random_floats(state_shape, rng);
+      if (lstm) initial.c = random_floats(state_shape, rng);
     }
-    const Tensor<float> dy = random_tensor<float>({T, B, D * H}, rng);
+    const Tensor<float> dy = random_floats({T, B, D * H}, rng);
     RecurrentState<float> grad_final;
     if (batch.state_gradients) {
-      grad_final.h = random_tensor<float>(state_shape, rng);
-      if (lstm) grad_final.c = random_tensor<float>(state_shape, rng);
+      grad_final.h = random_floats(state_shape, rng);
+      if (lstm) grad_final.c = random_floats(state_shape, rng);
     }
 
     zero_grad(fast_params);
@@ -131,12 +120,12 @@ TEST_P(OnednnEngine, MatchesOwnKernelsInDouble) {
     zero_grad(reference_params);
     Tensor<double> y_ref, dx_ref;
     RecurrentState<double> final_ref, grad_initial_ref;
-    const RecurrentState<double> initial_ref{converted<double>(initial.h), converted<double>(initial.c)};
-    const RecurrentState<double> grad_final_ref{converted<double>(grad_final.h), converted<double>(grad_final.c)};
-    const Tensor<double> x_ref = converted<double>(x);  // backward reads the input forward saw
+    const RecurrentState<double> initial_ref{tensor_cast<double>(initial.h), tensor_cast<double>(initial.c)};
+    const RecurrentState<double> grad_final_ref{tensor_cast<double>(grad_final.h), tensor_cast<double>(grad_final.c)};
+    const Tensor<double> x_ref = tensor_cast<double>(x);  // backward reads the input forward saw
     reference.forward(x_ref, initial_ref, batch.lengths, y_ref, final_ref);
     ASSERT_EQ(reference.engine(), "recur");
-    reference.backward(converted<double>(dy), grad_final_ref, dx_ref, grad_initial_ref);
+    reference.backward(tensor_cast<double>(dy), grad_final_ref, dx_ref, grad_initial_ref);
 
     expect_close(y, y_ref, "output");
     expect_close(final.h, final_ref.h, "hn");
@@ -180,17 +169,19 @@ TEST(OnednnEngine, SegmentsWhereEachCallHasEnoughWork) {
   // 64 sequences of lengths 100..37, one of each: 64 calls of ~68 tokens each.
   std::vector<int64_t> spread;
   for (int64_t b = 0; b < 64; ++b) spread.push_back(100 - b);
+  const LengthSegments spread_segments = split_by_length(spread, 64, 100);
   const auto per_token = [](double G, double H, double I) { return 6 * G * H * (I + H); };
-  EXPECT_TRUE(onednn::worth_segmenting(spread, per_token(3, 256, 256)));   // 162 MFLOP a call: measured 1.59x
-  EXPECT_FALSE(onednn::worth_segmenting(spread, per_token(3, 32, 32)));    // 3 MFLOP: measured 0.62x
-  EXPECT_FALSE(onednn::worth_segmenting(spread, per_token(4, 64, 64)));    // 13 MFLOP: measured 1.03x
+  EXPECT_TRUE(onednn::worth_segmenting(spread_segments, per_token(3, 256, 256)));   // 162 MFLOP a call: measured 1.59x
+  EXPECT_FALSE(onednn::worth_segmenting(spread_segments, per_token(3, 32, 32)));    // 3 MFLOP: measured 0.62x
+  EXPECT_FALSE(onednn::worth_segmenting(spread_segments, per_token(4, 64, 64)));    // 13 MFLOP: measured 1.03x
   // Two lengths: two calls of ~3,200 tokens, 626 MFLOP each: measured 1.15x.
   std::vector<int64_t> two;
   for (int64_t b = 0; b < 64; ++b) two.push_back(100 - b % 2);
-  EXPECT_TRUE(onednn::worth_segmenting(two, per_token(4, 64, 64)));
+  const LengthSegments two_segments = split_by_length(two, 64, 100);
+  EXPECT_TRUE(onednn::worth_segmenting(two_segments, per_token(4, 64, 64)));
   // Always segments whatever the work.
   onednn::set_policy(onednn::Policy::Always);
-  EXPECT_TRUE(onednn::worth_segmenting(spread, per_token(3, 32, 32)));
+  EXPECT_TRUE(onednn::worth_segmenting(spread_segments, per_token(3, 32, 32)));
 }
 
 TEST(OnednnEngine, FullLengthOnlyWhereEachStepHasEnoughWork) {

@@ -1,6 +1,7 @@
 // Safetensors reading and writing: a round trip keeps every byte, and every
 // kind of malformed file is a FormatError that names the file and the problem.
 #include "recur/safetensors.h"
+#include "test_files.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -22,11 +23,7 @@ namespace fs = std::filesystem;
 class SafetensorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = fs::temp_directory_path() / (std::string("recur_safetensors_") + info->name() + "_" +
-                                              std::to_string(::getpid()));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
+    directory_ = testing::fresh_directory_for_test("recur_safetensors_");
   }
   void TearDown() override { fs::remove_all(directory_); }
 

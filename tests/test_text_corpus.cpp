@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "recur/text_corpus.h"
+#include "test_files.h"
 
 namespace recur {
 namespace {
@@ -16,10 +17,7 @@ namespace fs = std::filesystem;
 class TextCorpusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / (std::string("recur_text_corpus_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+    root_ = testing::fresh_directory_for_test("recur_text_corpus_");
   }
   void TearDown() override { fs::remove_all(root_); }
 

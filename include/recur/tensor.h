@@ -60,9 +60,11 @@ class Tensor {
 template <typename T>
 Tensor<T> swap_leading_axes(const Tensor<T>& x);
 
-// Converts element type (float <-> double), keeping the shape.
+// Converts element type (float <-> double), keeping the shape; an empty
+// tensor ("none", e.g. an absent initial state) stays empty.
 template <typename To, typename From>
 Tensor<To> tensor_cast(const Tensor<From>& x) {
+  if (x.empty()) return {};
   Tensor<To> y(x.shape());
   for (int64_t i = 0; i < x.numel(); ++i) y[i] = static_cast<To>(x[i]);
   return y;

@@ -5,12 +5,6 @@
 
 namespace recur {
 
-bool LengthSegments::identity_order() const {
-  for (size_t r = 0; r < order.size(); ++r)
-    if (order[r] != static_cast<int64_t>(r)) return false;
-  return true;
-}
-
 LengthSegments split_by_length(std::span<const int64_t> lengths, int64_t batch, int64_t steps) {
   LengthSegments s;
   s.order.resize(batch);
@@ -20,6 +14,7 @@ LengthSegments split_by_length(std::span<const int64_t> lengths, int64_t batch, 
     return s;
   }
   std::stable_sort(s.order.begin(), s.order.end(), [&](int64_t a, int64_t b) { return lengths[a] > lengths[b]; });
+  for (int64_t r = 0; r < batch; ++r) s.identity_ &= s.order[r] == r;
   // Walk from the shortest sequence up: each distinct length ends a segment
   // holding every sequence at least that long.
   int64_t t0 = 0;

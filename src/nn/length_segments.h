@@ -29,7 +29,11 @@ struct TimeSegment {
 struct LengthSegments {
   std::vector<int64_t> order;         // batch rows, longest first (ties keep their order)
   std::vector<TimeSegment> segments;  // time order, batches decreasing
-  bool identity_order() const;
+  // Whether order[r] == r: then a segment of the whole batch is a plain slice
+  // of the caller's data. Set by split_by_length.
+  bool identity_order() const { return identity_; }
+
+  bool identity_ = true;
 };
 
 // lengths empty = every sequence has `steps` steps. Lengths must lie in [1, steps].

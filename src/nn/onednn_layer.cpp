@@ -62,19 +62,16 @@ bool worth_full_length(int64_t batch, double flops_per_token) {
   return static_cast<double>(batch) * flops_per_token >= kMinFlopsPerStep;
 }
 
-bool worth_segmenting(std::span<const int64_t> lengths, double flops_per_token) {
+bool worth_segmenting(const LengthSegments& segments, double flops_per_token) {
   if (policy() == Policy::Always) return true;
   // Measured by bench/varlen_sweep on 2 cores (docs/benchmarks.md): where a
   // call averaged 73 MFLOP or more, segments beat our kernels on every shape
   // (1.07-1.59x); at 33 MFLOP or less they ranged from 0.57x (H 32, lengths
   // drawn anew every batch) to 1.07x.
   constexpr double kMinFlopsPerCall = 40e6;
-  std::vector<int64_t> distinct(lengths.begin(), lengths.end());
-  std::sort(distinct.begin(), distinct.end());
-  const auto calls = static_cast<double>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
-  double tokens = 0;
-  for (int64_t len : lengths) tokens += static_cast<double>(len);
-  return tokens / calls * flops_per_token >= kMinFlopsPerCall;
+  double tokens = 0;  // one call per segment, per layer and direction
+  for (const TimeSegment& seg : segments.segments) tokens += static_cast<double>(seg.steps() * seg.batch);
+  return tokens / static_cast<double>(segments.segments.size()) * flops_per_token >= kMinFlopsPerCall;
 }
 
 #ifndef RECUR_HAVE_ONEDNN
@@ -85,7 +82,7 @@ OnednnLayer::OnednnLayer(const RecurrentOptions&, int64_t, const DirectionParame
   throw std::logic_error("recur was built without oneDNN");
 }
 OnednnLayer::~OnednnLayer() = default;
-void OnednnLayer::forward(const float*, int64_t, int64_t, std::span<const int64_t>, const float*, const float*, float*,
+void OnednnLayer::forward(const float*, int64_t, int64_t, const LengthSegments*, const float*, const float*, float*,
                           float*, float*, bool) {}
 void OnednnLayer::backward(const float*, const float*, const float*, float*, float*, float*) {}
 
@@ -228,9 +225,12 @@ struct Run {
   TimeSegment seg;
   int64_t batch_before = 0, batch_after = 0;  // of the neighbouring runs in the chain (0: none)
   std::shared_ptr<Primitives> prims;
+  // What forward keeps for backward: slices of the layer's run_memory (see
+  // lay_out_runs), and the input and output it used.
+  float *src_copy = nullptr, *dst = nullptr, *h0 = nullptr, *c0 = nullptr, *hn = nullptr, *cn = nullptr;
+  float* workspace = nullptr;
   const float* src = nullptr;  // x itself or src_copy
   float* dst_layer = nullptr;  // the caller's y or dst
-  ScratchBuffer src_copy, dst, h0, c0, hn, cn, workspace;
 };
 
 }  // namespace
@@ -251,7 +251,8 @@ struct OnednnLayer::Impl {
   int64_t T = 0, B = 0;
   LengthSegments segments;
   std::vector<Run> runs;  // chains one after another, each in processing order
-  size_t run_count = 0;   // runs[0..run_count) are the last forward's (the rest keep their buffers)
+  size_t run_count = 0;   // runs[0..run_count) are the last forward's
+  ScratchBuffer run_memory;  // every run's saved buffers (lay_out_runs)
 
   ScratchBuffer diff_dst, diff_src, diff_dst_h, diff_dst_c, diff_src_h[2], diff_src_c[2];
   dnnl::stream stream{cpu_engine()};
@@ -262,14 +263,18 @@ struct OnednnLayer::Impl {
   void init_groups();
   std::shared_ptr<Primitives> primitives(Group& group, int64_t steps, int64_t batch);
   void plan_runs(bool chains);
+  void lay_out_runs(bool own_outputs);
   void point_at_parameters(Group& group);
   bool weights_staged() const;  // whether the groups in use read staged weights
   void stage_parameters();
   void scatter_gradients();
   StateView state_view(const Group& g) const { return {B, H, g.first, g.count, segments.order.data()}; }
-  RowView sequence_view(int64_t width_total, const Group& g, int64_t width) const {
-    return {B, width_total, g.first * width, width, segments.order.data(), segments.identity_order()};
+  // A group's columns of y (or dy): [T, B, D*H].
+  RowView output_view(const Group& g) const {
+    return {B, D * H, g.first * H, g.count * H, segments.order.data(), segments.identity_order()};
   }
+  // All of x (or dx): [T, B, I].
+  RowView input_view() const { return {B, I, 0, I, segments.order.data(), segments.identity_order()}; }
 };
 
 void OnednnLayer::Impl::init_groups() {
@@ -421,6 +426,38 @@ bool OnednnLayer::Impl::weights_staged() const {
   return false;
 }
 
+// One block for every run's saved buffers, sized for this forward. Buffers
+// owned per run and kept across calls each grew to the largest segment ever
+// seen at their place in the chain: with lengths drawn anew every batch, a
+// small model's memory climbed past 350 MB in 60 steps.
+void OnednnLayer::Impl::lay_out_runs(bool own_outputs) {
+  float* base = nullptr;
+  size_t used = 0;
+  auto take = [&](int64_t floats) -> float* {
+    float* slice = base ? base + used : nullptr;
+    used += (static_cast<size_t>(floats) + 15) / 16 * 16;  // keeps every slice 64-byte aligned
+    return slice;
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // sizes, then pointers
+    if (pass == 1) {
+      base = run_memory.reserve(used);
+      used = 0;
+    }
+    for (size_t k = 0; k < run_count; ++k) {
+      Run& r = runs[k];
+      const int64_t b = r.seg.batch, steps = r.seg.steps(), state = r.group->count * b * H;
+      const memory::desc ws = r.prims->fwd_pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_WORKSPACE);
+      r.src_copy = input_view().contiguous(r.seg) ? nullptr : take(steps * b * I);
+      r.dst = own_outputs ? take(steps * b * r.group->count * H) : nullptr;
+      r.h0 = take(state);
+      r.hn = take(state);
+      r.c0 = lstm ? take(state) : nullptr;
+      r.cn = lstm ? take(state) : nullptr;
+      r.workspace = take(static_cast<int64_t>(ws.get_size() / sizeof(float)) + 1);
+    }
+  }
+}
+
 void OnednnLayer::Impl::stage_parameters() {
   // PyTorch [G*H, in] per direction -> ldgoi [D][G][H][in] in oneDNN's gate order.
   const bool weights = weights_staged();
@@ -499,15 +536,19 @@ OnednnLayer::OnednnLayer(const RecurrentOptions& options, int64_t input_size, co
 
 OnednnLayer::~OnednnLayer() = default;
 
-void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths,
+void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, const LengthSegments* lengths,
                           const float* h0, const float* c0, float* y, float* hn, float* cn, bool y_stays) {
   Impl& m = *impl_;
   dnnl::engine& eng = cpu_engine();
   m.T = steps;
   m.B = batch;
-  m.segments = split_by_length(lengths, batch, steps);
+  m.segments = lengths ? *lengths : split_by_length({}, batch, steps);
   for (int64_t d = 0; d < m.D; ++d) m.single[d].used = false;
-  m.plan_runs(!lengths.empty());
+  m.plan_runs(lengths != nullptr);
+  // The primitive writes y itself when a single run's output is exactly y and
+  // y stays as it is until backward, which reads it back; else its own copy.
+  const bool into_y = y_stays && m.run_count == 1 && m.segments.identity_order();
+  m.lay_out_runs(!into_y);
   m.stage_parameters();
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
@@ -515,41 +556,38 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
     for (Copy& c : g->to_forward) c.execute(m.stream);
   }
   // Past a sequence's end the output reads zero, and no run writes there.
-  if (!lengths.empty()) std::fill_n(y, steps * batch * m.D * m.H, 0.0f);
+  if (lengths) std::fill_n(y, steps * batch * m.D * m.H, 0.0f);
 
   for (size_t k = 0; k < m.run_count; ++k) {
     Run& run = m.runs[k];
     const Group& g = *run.group;
     const TimeSegment& seg = run.seg;
-    const int64_t b = seg.batch, state = g.count * b * m.H;
+    const int64_t b = seg.batch;
     const dnnl::primitive_desc& pd = run.prims->fwd_pd;
-    const RowView x_view = m.sequence_view(m.I, m.full, m.I);
-    if (x_view.identity && b == batch) {
+    const RowView x_view = m.input_view();
+    if (x_view.contiguous(seg)) {
       run.src = x + seg.t0 * batch * m.I;
     } else {
-      gather_steps(x, x_view, seg, run.src_copy.reserve(seg.steps() * b * m.I));
-      run.src = run.src_copy.data();
+      gather_steps(x, x_view, seg, run.src_copy);
+      run.src = run.src_copy;
     }
     // Initial states: rows carried from the previous run of the chain, the rest from h0.
     const StateView sv = m.state_view(g);
     const Run* prev = run.batch_before > 0 ? &m.runs[k - 1] : nullptr;
     const int64_t carried = std::min(run.batch_before, b);
-    float* h_in = run.h0.reserve(state);
-    float* c_in = m.lstm ? run.c0.reserve(state) : nullptr;
-    if (prev) carry_state_rows(prev->hn.data(), prev->seg.batch, h_in, b, carried, g.count, m.H);
+    float* h_in = run.h0;
+    float* c_in = run.c0;
+    if (prev) carry_state_rows(prev->hn, prev->seg.batch, h_in, b, carried, g.count, m.H);
     load_state_rows(h0, sv, b, carried, b, h_in);
     if (m.lstm) {
-      if (prev) carry_state_rows(prev->cn.data(), prev->seg.batch, c_in, b, carried, g.count, m.H);
+      if (prev) carry_state_rows(prev->cn, prev->seg.batch, c_in, b, carried, g.count, m.H);
       load_state_rows(c0, sv, b, carried, b, c_in);
     }
     const memory::desc src_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_SRC_LAYER);
     const memory::desc dst_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_DST_LAYER);
     const memory::desc iter_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_SRC_ITER);
     const memory::desc ws_md = pd.query_md(dnnl::query::exec_arg_md, DNNL_ARG_WORKSPACE);
-    // The primitive writes y itself when y is this run's output exactly and
-    // stays as it is until backward, which reads it back; else its own copy.
-    const bool into_y = y_stays && m.run_count == 1 && m.segments.identity_order();
-    float* dst = into_y ? y : run.dst.reserve(seg.steps() * b * g.count * m.H);
+    float* dst = into_y ? y : run.dst;
     run.dst_layer = dst;
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC_LAYER, memory(src_md, eng, const_cast<float*>(run.src))},
@@ -558,19 +596,19 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, std::spa
         {DNNL_ARG_WEIGHTS_ITER, g.wi_fwd},
         {DNNL_ARG_BIAS, g.bias_fwd},
         {DNNL_ARG_DST_LAYER, memory(dst_md, eng, dst)},
-        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.reserve(state))},
-        {DNNL_ARG_WORKSPACE, memory(ws_md, eng, run.workspace.reserve(ws_md.get_size() / sizeof(float) + 1))}};
+        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn)},
+        {DNNL_ARG_WORKSPACE, memory(ws_md, eng, run.workspace)}};
     if (m.lstm) {
       args.insert({DNNL_ARG_SRC_ITER_C, memory(iter_md, eng, c_in)});
-      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn.reserve(state))});
+      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn)});
     }
     run.prims->fwd.execute(m.stream, args);
     m.stream.wait();
-    if (!into_y) scatter_steps(dst, m.sequence_view(m.D * m.H, g, g.count * m.H), seg, false, y);
+    if (!into_y) scatter_steps(dst, m.output_view(g), seg, false, y);
     // Rows whose sequence ends here (no later run of the chain holds them) leave to hn.
     const int64_t staying = std::min(run.batch_after, b);
-    store_state_rows(run.hn.data(), sv, b, staying, b, hn);
-    if (m.lstm) store_state_rows(run.cn.data(), sv, b, staying, b, cn);
+    store_state_rows(run.hn, sv, b, staying, b, hn);
+    if (m.lstm) store_state_rows(run.cn, sv, b, staying, b, cn);
   }
 }
 
@@ -595,7 +633,7 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
     const int64_t b = seg.batch, state = g.count * b * m.H;
     const dnnl::primitive_desc& pd = run.prims->bwd_pd;
     auto md = [&](int arg) { return pd.query_md(dnnl::query::exec_arg_md, arg); };
-    const RowView y_view = m.sequence_view(m.D * m.H, g, g.count * m.H);
+    const RowView y_view = m.output_view(g);
     const float* diff_dst = dy + (dy ? seg.t0 * m.B * m.D * m.H : 0);
     if (!dy || !y_view.contiguous(seg)) {
       float* copy = m.diff_dst.reserve(seg.steps() * b * g.count * m.H);
@@ -621,13 +659,13 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
     const memory::desc iter_md = md(DNNL_ARG_SRC_ITER);
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC_LAYER, memory(md(DNNL_ARG_SRC_LAYER), eng, const_cast<float*>(run.src))},
-        {DNNL_ARG_SRC_ITER, memory(iter_md, eng, run.h0.data())},
+        {DNNL_ARG_SRC_ITER, memory(iter_md, eng, run.h0)},
         {DNNL_ARG_WEIGHTS_LAYER, g.wl_user},
         {DNNL_ARG_WEIGHTS_ITER, g.wi_user},
         {DNNL_ARG_BIAS, g.bias_user},
         {DNNL_ARG_DST_LAYER, memory(md(DNNL_ARG_DST_LAYER), eng, run.dst_layer)},
-        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn.data())},
-        {DNNL_ARG_WORKSPACE, memory(md(DNNL_ARG_WORKSPACE), eng, run.workspace.data())},
+        {DNNL_ARG_DST_ITER, memory(iter_md, eng, run.hn)},
+        {DNNL_ARG_WORKSPACE, memory(md(DNNL_ARG_WORKSPACE), eng, run.workspace)},
         {DNNL_ARG_DIFF_DST_LAYER, memory(md(DNNL_ARG_DIFF_DST_LAYER), eng, const_cast<float*>(diff_dst))},
         {DNNL_ARG_DIFF_DST_ITER, memory(iter_md, eng, dh_out)},
         {DNNL_ARG_DIFF_SRC_LAYER, memory(md(DNNL_ARG_DIFF_SRC_LAYER), eng, diff_src)},
@@ -636,14 +674,14 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
         {DNNL_ARG_DIFF_WEIGHTS_ITER, g.dwi},
         {DNNL_ARG_DIFF_BIAS, g.dbias}};
     if (m.lstm) {
-      args.insert({DNNL_ARG_SRC_ITER_C, memory(iter_md, eng, run.c0.data())});
-      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn.data())});
+      args.insert({DNNL_ARG_SRC_ITER_C, memory(iter_md, eng, run.c0)});
+      args.insert({DNNL_ARG_DST_ITER_C, memory(iter_md, eng, run.cn)});
       args.insert({DNNL_ARG_DIFF_DST_ITER_C, memory(iter_md, eng, dc_out)});
       args.insert({DNNL_ARG_DIFF_SRC_ITER_C, memory(iter_md, eng, dc_in)});
     }
     run.prims->bwd.execute(m.stream, args);
     m.stream.wait();
-    if (!in_place) scatter_steps(diff_src, m.sequence_view(m.I, m.full, m.I), seg, true, dx);
+    if (!in_place) scatter_steps(diff_src, m.input_view(), seg, true, dx);
     // Rows that started here (no earlier run of the chain holds them) give dh0.
     const int64_t started_before = std::min(run.batch_before, b);
     store_state_rows(dh_in, sv, b, started_before, b, dh0);

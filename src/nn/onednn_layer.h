@@ -21,8 +21,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <span>
 
+#include "nn/length_segments.h"
 #include "recur/parameter.h"
 #include "recur/recurrent.h"
 
@@ -50,7 +50,7 @@ bool worth_full_length(int64_t batch, double flops_per_token);
 // direction (and a new shape a primitive to make), which pays off when each
 // call has enough work: flops_per_token is a training step's (forward and
 // backward) per token and layer.
-bool worth_segmenting(std::span<const int64_t> lengths, double flops_per_token);
+bool worth_segmenting(const LengthSegments& segments, double flops_per_token);
 
 struct DirectionParameters {
   Parameter<float>* weight_ih;
@@ -64,11 +64,11 @@ class OnednnLayer {
   OnednnLayer(const RecurrentOptions& options, int64_t input_size, const DirectionParameters* directions);
   ~OnednnLayer();
 
-  // x must stay alive and unchanged until backward. lengths empty = all full;
-  // else as Recurrent's (output past a sequence's end is zero). h0, c0 may be
-  // null (zeros). y_stays: the caller keeps y unchanged until backward, so the
+  // x must stay alive and unchanged until backward. lengths null = all full;
+  // else Recurrent's lengths cut into segments (output past a sequence's end
+  // is zero). h0, c0 may be null (zeros). y_stays: the caller keeps y unchanged until backward, so the
   // layer may keep it as its saved output instead of a copy of its own.
-  void forward(const float* x, int64_t steps, int64_t batch, std::span<const int64_t> lengths, const float* h0,
+  void forward(const float* x, int64_t steps, int64_t batch, const LengthSegments* lengths, const float* h0,
                const float* c0, float* y, float* hn, float* cn, bool y_stays = false);
   // dy, dhn, dcn may be null (no gradient arrives there). Writes dx, dh0, dc0
   // (dc0 for LSTM); adds the parameter gradients.

@@ -105,6 +105,7 @@ struct Recurrent<T>::Impl {
   // Layers run on oneDNN's primitives (float only; see onednn_layer.h), made
   // on first use; used_onednn says whether the last forward ran on them.
   std::vector<std::unique_ptr<onednn::OnednnLayer>> onednn_layers;
+  LengthSegments segments;  // the last forward's lengths, cut for oneDNN
   bool used_onednn = false;
 
   // Workspaces, resized per shape and reused.
@@ -455,10 +456,12 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   int64_t in = m.options.input_size;
   // oneDNN for float, where it is faster (onednn_layer.h); our kernels otherwise.
   bool onednn_path = false;
-  if constexpr (std::is_same_v<T, float>)
+  if constexpr (std::is_same_v<T, float>) {
+    if (!lengths.empty()) m.segments = split_by_length(lengths, m.batch, m.steps);  // shared by every layer
     onednn_path = onednn::enabled() && (lengths.empty()
-                                            ? onednn::worth_full_length(input.dim(1), m.step_flops_per_token())
-                                            : onednn::worth_segmenting(lengths, m.step_flops_per_token()));
+                                            ? onednn::worth_full_length(m.batch, m.step_flops_per_token())
+                                            : onednn::worth_segmenting(m.segments, m.step_flops_per_token()));
+  }
   if (onednn_path && m.onednn_layers.empty()) {
     for (int64_t layer = 0; layer < L; ++layer) {
       onednn::DirectionParameters dirs[2];
@@ -479,7 +482,8 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
     if constexpr (std::is_same_v<T, float>) {
       if (onednn_path) {
         const int64_t row = layer * D;
-        m.onednn_layers[layer]->forward(x, m.steps, m.batch, lengths, initial.h.empty() ? nullptr : initial.h.data() + row * slot,
+        m.onednn_layers[layer]->forward(x, m.steps, m.batch, lengths.empty() ? nullptr : &m.segments,
+                                        initial.h.empty() ? nullptr : initial.h.data() + row * slot,
                                         initial.c.empty() ? nullptr : initial.c.data() + row * slot, out.data(),
                                         final.h.data() + row * slot,
                                         final.c.empty() ? nullptr : final.c.data() + row * slot,
