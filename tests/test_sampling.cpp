@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "recur/option_error.h"
 #include "recur/rng.h"
 #include "recur/sampling.h"
 
@@ -291,17 +292,17 @@ TEST(Sampling, SeededDrawsRepeat) {
   EXPECT_NE(first, other);
 }
 
-TEST(Sampling, InvalidOptionsThrowNamingTheFlag) {
+TEST(Sampling, InvalidOptionsThrowNamingTheOption) {
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
   struct Case {
     SamplingOptions options;
     std::string flag;
   };
-  const std::vector<Case> cases = {{options(-1.0), "--temperature"},     {options(-1e-9), "--temperature"},
-                                   {options(nan), "--temperature"},      {options(inf), "--temperature"},
-                                   {options(1.0, -1), "--top-k"},        {options(1.0, 0, 0.0), "--top-p"},
-                                   {options(1.0, 0, -0.5), "--top-p"},   {options(1.0, 0, 1.5), "--top-p"},
-                                   {options(1.0, 0, nan), "--top-p"}};
+  const std::vector<Case> cases = {{options(-1.0), "temperature"},     {options(-1e-9), "temperature"},
+                                   {options(nan), "temperature"},      {options(inf), "temperature"},
+                                   {options(1.0, -1), "top_k"},        {options(1.0, 0, 0.0), "top_p"},
+                                   {options(1.0, 0, -0.5), "top_p"},   {options(1.0, 0, 1.5), "top_p"},
+                                   {options(1.0, 0, nan), "top_p"}};
   for (const Case& c : cases) {
     for (int via_constructor = 0; via_constructor < 2; ++via_constructor) {
       try {
@@ -313,7 +314,10 @@ TEST(Sampling, InvalidOptionsThrowNamingTheFlag) {
         }
         ADD_FAILURE() << "no exception for " << c.flag << " (T=" << c.options.temperature << " k=" << c.options.top_k
                       << " p=" << c.options.top_p << ")";
-      } catch (const std::invalid_argument& e) {
+      } catch (const OptionError& e) {
+        // The library names its own option; the CLI turns it into a flag.
+        ASSERT_EQ(e.options.size(), 1u);
+        EXPECT_EQ(e.options[0], c.flag);
         EXPECT_NE(std::string(e.what()).find(c.flag), std::string::npos) << e.what();
       }
     }

@@ -42,7 +42,7 @@ struct SmallRun {
     const auto split = static_cast<ptrdiff_t>(ids.size() * 9 / 10);
     CharCorpusSplit data{{ids.begin(), ids.begin() + split}, {ids.begin() + split, ids.end()}, {}, {}};
     data.source = {{"paths", nlohmann::json::array()}, {"unit", "codepoint"}};
-    task = std::make_unique<CharLanguageModelTask>(model, std::move(data), 3, 7);
+    task = std::make_unique<CharLanguageModelTask>(std::move(model), std::move(data), 3, 7);
   }
 };
 

@@ -4,23 +4,26 @@
 // from chunk to chunk and reset only when an epoch starts over.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "recur/char_model.h"
+#include "recur/char_training_data.h"
 #include "recur/stream_batcher.h"
 #include "recur/training_task.h"
 
 namespace recur {
 
-struct CharCorpusSplit {
-  std::vector<int64_t> train, validation, test;  // token ids
-  nlohmann::json source;  // {"paths", "unit", "validation_fraction", "test_fraction"}
-};
-
 class CharLanguageModelTask : public TrainingTask {
  public:
   // `seq` = 0 means full BPTT: each stream is backpropagated whole.
-  CharLanguageModelTask(CharModel& model, CharCorpusSplit data, int64_t batch, int64_t seq);
+  CharLanguageModelTask(CharModel model, CharCorpusSplit data, int64_t batch, int64_t seq);
+  // The task a checkpoint was trained as: its model, and its text read again
+  // from the checkpoint's data record. A text that changed since is refused
+  // (describe_text_change), since the run could not continue exactly.
+  static std::unique_ptr<CharLanguageModelTask> from_checkpoint(const Checkpoint& checkpoint);
+
+  const CharModel& model() const { return model_; }
 
   ParameterList<float> parameters() override { return model_.model->parameters(); }
   TaskLoss train_step(Rng& rng) override;
@@ -36,7 +39,7 @@ class CharLanguageModelTask : public TrainingTask {
   nlohmann::json describe_data() const override { return data_.source; }
 
  private:
-  CharModel& model_;
+  CharModel model_;
   CharCorpusSplit data_;
   StreamBatcher batcher_;
   int64_t eval_steps_;

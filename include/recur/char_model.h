@@ -12,6 +12,9 @@
 
 namespace recur {
 
+// The task name a char model's checkpoints carry.
+inline constexpr const char* kCharLmTask = "char_lm";
+
 struct CharModel {
   Vocabulary vocabulary;
   std::unique_ptr<LanguageModel> model;

@@ -40,6 +40,14 @@ struct Checkpoint {
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 Checkpoint load_checkpoint(const std::filesystem::path& path);
 
+// The task a checkpoint was trained for ("char_lm", "classify", ...): the
+// "task" of its recur.model, or "" when it records none.
+std::string checkpoint_task(const Checkpoint& checkpoint);
+// Throws FormatError naming the file and both tasks when the checkpoint is
+// not of `task`; `description` says what that task's model is ("a character
+// language model").
+void require_task(const Checkpoint& checkpoint, const std::string& task, const std::string& description);
+
 // Copies the parameters' values into the checkpoint under their names.
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint);
 // Copies the checkpoint's tensors into the parameters; a missing tensor or a

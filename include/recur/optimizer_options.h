@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recur/option_error.h"
+
 namespace recur {
 
 // (The explicit initializers let designated initializers name only some
@@ -46,12 +48,11 @@ struct OptimizerOptions {
   static OptimizerOptions from_json(const nlohmann::json& json);
 };
 
-// An option the optimizer does not have, or a value out of range. `option` is
-// the option at fault (its torch.optim name, "lr_decay"), so that a front end
-// can name its own flag for it; the message names it too.
-struct OptimizerOptionError : std::invalid_argument {
-  OptimizerOptionError(std::string option, const std::string& message)
-      : std::invalid_argument(message), option(std::move(option)) {}
+// An option the optimizer does not have, or a value out of range, named by its
+// torch.optim name ("lr_decay") in `option` and in the message.
+struct OptimizerOptionError : OptionError {
+  OptimizerOptionError(std::string option_at_fault, const std::string& message)
+      : OptionError(option_at_fault, message), option(std::move(option_at_fault)) {}
   std::string option;
 };
 

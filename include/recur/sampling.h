@@ -15,7 +15,7 @@ struct SamplingOptions {
   double top_p = 1.0;        // keep the smallest set of tokens whose probability reaches top_p
   bool greedy = false;
 
-  // Throws std::invalid_argument naming the flag that is out of range.
+  // Throws OptionError naming the option that is out of range.
   void validate() const;
 };
 

@@ -52,6 +52,19 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   return checkpoint;
 }
 
+std::string checkpoint_task(const Checkpoint& checkpoint) {
+  const auto it = checkpoint.model.find("task");
+  return it != checkpoint.model.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void require_task(const Checkpoint& checkpoint, const std::string& task, const std::string& description) {
+  const std::string found = checkpoint_task(checkpoint);
+  if (found == task) return;
+  throw FormatError(checkpoint.path.string() + " is a checkpoint of " +
+                    (found.empty() ? std::string("no recorded task") : "task '" + found + "'") + ", not " +
+                    description + " (task '" + task + "')");
+}
+
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint) {
   for (const Parameter<float>* p : parameters) checkpoint.tensors[p->name] = p->value;
 }

@@ -2,7 +2,13 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <iostream>
+
 #include "recur/char_lm_evaluation.h"
+#include "recur/option_error.h"
 
 namespace recur {
 
@@ -10,17 +16,39 @@ namespace {
 int64_t stream_steps(const std::vector<int64_t>& tokens, int64_t batch, int64_t seq) {
   if (seq > 0) return seq;
   // Full BPTT: one chunk covers a whole stream.
-  if (batch < 1) throw std::invalid_argument("--batch must be >= 1");
+  if (batch < 1) throw OptionError("batch", "batch must be >= 1");
   return std::max<int64_t>(1, (static_cast<int64_t>(tokens.size()) - 1) / batch);
 }
 
 }  // namespace
 
-CharLanguageModelTask::CharLanguageModelTask(CharModel& model, CharCorpusSplit data, int64_t batch, int64_t seq)
-    : model_(model),
+CharLanguageModelTask::CharLanguageModelTask(CharModel model, CharCorpusSplit data, int64_t batch, int64_t seq)
+    : model_(std::move(model)),
       data_(std::move(data)),
       batcher_(data_.train, batch, stream_steps(data_.train, batch, seq)),
       eval_steps_(seq > 0 ? seq : 100) {}
+
+std::unique_ptr<CharLanguageModelTask> CharLanguageModelTask::from_checkpoint(const Checkpoint& checkpoint) {
+  const std::string where = checkpoint.path.string();
+  CharModel model = CharModel::from_checkpoint(checkpoint);
+  if (!checkpoint.training.contains("data"))
+    throw FormatError(where + ": recur.training records no training data (\"data\")");
+  const CharDataRecord record = CharDataRecord::from_json(checkpoint.training.at("data"), where);
+  if (record.batch < 1) throw FormatError(where + ": recur.training \"data\" records no batch size");
+  const TextCorpus corpus = read_recorded_text(record, where);
+  if (!record.fingerprint)
+    std::cerr << fmt::format("recur: warning: {} records no fingerprint of its training text (written by an older "
+                             "recur); only its set of characters is checked\n",
+                             where);
+  if (const std::string change = describe_text_change(corpus, model.vocabulary, record); !change.empty())
+    throw std::invalid_argument(fmt::format("the training text {} differs from the text {} was trained on ({}): "
+                                            "restore that text to resume the run, or start a new run on this one",
+                                            fmt::join(record.paths, ", "), where, change));
+  CharDataRecord now = record;
+  now.fingerprint = corpus.fingerprint();  // records from older versions gain one
+  CharCorpusSplit data = split_char_corpus(corpus, model.vocabulary, now);
+  return std::make_unique<CharLanguageModelTask>(std::move(model), std::move(data), record.batch, record.seq);
+}
 
 double CharLanguageModelTask::epochs_done() const {
   return static_cast<double>(epoch_) +
@@ -68,7 +96,7 @@ void CharLanguageModelTask::restore_position(const nlohmann::json& position, con
   const Shape expected{model_.model->config().num_layers, batcher_.streams(), model_.model->config().hidden_size};
   if ((!state_.h.empty() && state_.h.shape() != expected) || (!state_.c.empty() && state_.c.shape() != expected))
     throw std::invalid_argument("carried state has shape " + shape_string(state_.h.shape()) + ", this run needs " +
-                                shape_string(expected) + " (was --batch changed?)");
+                                shape_string(expected) + " (was the batch size changed?)");
 }
 
 }  // namespace recur

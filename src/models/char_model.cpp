@@ -3,15 +3,13 @@
 namespace recur {
 
 nlohmann::json CharModel::describe() const {
-  return {{"task", "char_lm"}, {"config", model->config().to_json()}, {"vocabulary", vocabulary.to_json()}};
+  return {{"task", kCharLmTask}, {"config", model->config().to_json()}, {"vocabulary", vocabulary.to_json()}};
 }
 
 CharModel CharModel::from_checkpoint(const Checkpoint& checkpoint) {
   const std::string where = checkpoint.path.string();
   const nlohmann::json& description = checkpoint.model;
-  if (description.value("task", std::string()) != "char_lm")
-    throw FormatError(where + ": not a character language model (recur.model task is " +
-                      description.value("task", nlohmann::json("missing")).dump() + ")");
+  require_task(checkpoint, kCharLmTask, "a character language model");
   if (!description.contains("config") || !description.contains("vocabulary"))
     throw FormatError(where + ": recur.model lacks 'config' or 'vocabulary'");
   CharModel loaded;

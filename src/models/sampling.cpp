@@ -6,13 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "recur/option_error.h"
+
 namespace recur {
 
 void SamplingOptions::validate() const {
   if (!(temperature >= 0) || !std::isfinite(temperature))
-    throw std::invalid_argument("--temperature must be >= 0, got " + std::to_string(temperature));
-  if (top_k < 0) throw std::invalid_argument("--top-k must be >= 0, got " + std::to_string(top_k));
-  if (!(top_p > 0 && top_p <= 1)) throw std::invalid_argument("--top-p must be in (0, 1], got " + std::to_string(top_p));
+    throw OptionError("temperature", "temperature must be >= 0, got " + std::to_string(temperature));
+  if (top_k < 0) throw OptionError("top_k", "top_k must be >= 0, got " + std::to_string(top_k));
+  if (!(top_p > 0 && top_p <= 1)) throw OptionError("top_p", "top_p must be in (0, 1], got " + std::to_string(top_p));
 }
 
 const std::vector<double>& TokenSampler::distribution(std::span<const float> logits) {

@@ -130,7 +130,7 @@ const std::vector<std::string>& optimizer_names() {
 OptimizerOptions resolve_optimizer_options(const std::string& name, const OptimizerOptions& options) {
   const auto& names = optimizer_names();
   if (std::find(names.begin(), names.end(), name) == names.end())
-    throw std::invalid_argument(fmt::format("unknown optimizer '{}' (expected one of {})", name, join(names)));
+    throw OptionError("optimizer", fmt::format("unknown optimizer '{}' (expected one of {})", name, join(names)));
   for (const OptionField& field : option_fields()) {
     const bool applies = std::find(field.optimizers.begin(), field.optimizers.end(), name) != field.optimizers.end();
     if (is_set(options, field) && !applies)

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "recur/clip.h"
+#include "recur/option_error.h"
 #include "train/training_log.h"
 
 namespace recur {
@@ -60,18 +61,19 @@ constexpr double kSmoothing = 0.99;  // weight of the history in the smoothed lo
 }  // namespace
 
 void TrainerOptions::validate() const {
-  auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
-  if (run_dir.empty()) fail("--run must name a folder");
-  if (!(clip >= 0)) fail(fmt::format("--clip must be >= 0, got {}", clip));
-  if (max_iterations < 0) fail(fmt::format("--max-iters must be >= 0, got {}", max_iterations));
-  if (!(epochs >= 0)) fail(fmt::format("--epochs must be >= 0, got {}", epochs));
-  if (!(max_seconds >= 0)) fail(fmt::format("--max-time must be >= 0, got {}", max_seconds));
+  auto fail = [](const std::string& option, const std::string& what) { throw OptionError(option, option + " " + what); };
+  if (run_dir.empty()) fail("run_dir", "must name a folder");
+  if (!(clip >= 0)) fail("clip", fmt::format("must be >= 0, got {}", clip));
+  if (max_iterations < 0) fail("max_iterations", fmt::format("must be >= 0, got {}", max_iterations));
+  if (!(epochs >= 0)) fail("epochs", fmt::format("must be >= 0, got {}", epochs));
+  if (!(max_seconds >= 0)) fail("max_seconds", fmt::format("must be >= 0, got {}", max_seconds));
   if (max_iterations == 0 && epochs == 0 && max_seconds == 0)
-    fail("no limit: give --epochs, --max-iters or --max-time");
-  if (eval_every < 1) fail(fmt::format("--eval-every must be >= 1, got {}", eval_every));
-  if (patience < 0) fail(fmt::format("--patience must be >= 0, got {}", patience));
-  if (log_every < 1) fail(fmt::format("--log-every must be >= 1, got {}", log_every));
-  if (max_bad_steps < 1) fail(fmt::format("--max-bad-steps must be >= 1, got {}", max_bad_steps));
+    throw OptionError(std::vector<std::string>{"epochs", "max_iterations", "max_seconds"},
+                      "no limit: set epochs, max_iterations or max_seconds");
+  if (eval_every < 1) fail("eval_every", fmt::format("must be >= 1, got {}", eval_every));
+  if (patience < 0) fail("patience", fmt::format("must be >= 0, got {}", patience));
+  if (log_every < 1) fail("log_every", fmt::format("must be >= 1, got {}", log_every));
+  if (max_bad_steps < 1) fail("max_bad_steps", fmt::format("must be >= 1, got {}", max_bad_steps));
   schedule.validate();
   resolve_optimizer_options(optimizer, optimizer_options);
 }
@@ -200,11 +202,11 @@ TrainingOutcome Trainer::run() {
 
   auto limit_reached = [&]() -> std::string {
     if (options_.max_iterations > 0 && iteration_ >= options_.max_iterations)
-      return fmt::format("reached --max-iters {}", options_.max_iterations);
+      return fmt::format("reached max_iterations {}", options_.max_iterations);
     if (options_.epochs > 0 && task_.epochs_done() >= options_.epochs - 1e-9)
-      return fmt::format("reached --epochs {}", options_.epochs);
+      return fmt::format("reached epochs {}", options_.epochs);
     if (options_.max_seconds > 0 && elapsed() >= options_.max_seconds)
-      return fmt::format("reached --max-time {}", format_duration(options_.max_seconds));
+      return fmt::format("reached max_seconds {}", format_duration(options_.max_seconds));
     return "";
   };
   auto eta = [&](double rate) -> double {
@@ -257,7 +259,7 @@ TrainingOutcome Trainer::run() {
                               std::isfinite(mean_loss) ? "gradient" : "loss"));
       if (++consecutive_bad >= options_.max_bad_steps)
         throw std::runtime_error(fmt::format(
-            "stopping: {} consecutive non-finite steps at iteration {}; lower --lr or clip harder (--clip)",
+            "stopping: {} consecutive non-finite steps at iteration {}; lower the learning rate or clip harder",
             consecutive_bad, iteration_));
       continue;
     }
@@ -290,7 +292,7 @@ TrainingOutcome Trainer::run() {
         log.live_update(record);
       }
       if (evaluate_now && options_.patience > 0 && evaluations_without_improvement_ >= options_.patience) {
-        outcome.stop_reason = fmt::format("no improvement in {} validations (--patience)", options_.patience);
+        outcome.stop_reason = fmt::format("no improvement in {} validations (patience)", options_.patience);
         break;
       }
     }

@@ -17,10 +17,10 @@
 
 #include "model_loading.h"
 #include "recur/char_lm_evaluation.h"
-#include "recur/data_split.h"
-#include "recur/gemm.h"
+#include "recur/char_training_data.h"
 #include "recur/text_corpus.h"
 #include "subcommand.h"
+#include "threads_flag.h"
 
 namespace recur::cli {
 namespace {
@@ -56,74 +56,46 @@ EvaluationText read_text_file(const std::string& file, const LoadedCharModel& lo
   return text;
 }
 
-// The validation or test part of the data the run was trained on.
+// The validation or test part of the data the run was trained on. A text
+// that changed since is still evaluated, with a warning: the part held out
+// may then not be the one the run validated on.
 EvaluationText read_split(const std::string& part, const LoadedCharModel& loaded) {
   const std::string where = loaded.path.string();
   if (!loaded.training.contains("data"))
     throw UsageError(where + " does not record its training data (no \"data\" in recur.training); evaluate on a "
                              "file with --text FILE");
-  std::vector<std::string> paths;
-  TextUnit unit;
-  SplitFractions fractions;
-  std::optional<TextFingerprint> fingerprint;  // absent in checkpoints of older versions
-  try {
-    const nlohmann::json& data = loaded.training.at("data");
-    paths = data.at("paths").get<std::vector<std::string>>();
-    unit = parse_text_unit(data.at("unit").get<std::string>());
-    fractions.validation = data.at("validation_fraction").get<double>();
-    fractions.test = data.at("test_fraction").get<double>();
-    fractions.validate();
-    if (data.contains("fingerprint")) fingerprint = TextFingerprint::from_json(data.at("fingerprint"));
-  } catch (const std::exception& e) {
-    throw FormatError(where + ": recur.training has a bad \"data\" record (" + e.what() + ")");
-  }
-  if (paths.empty()) throw FormatError(where + ": recur.training \"data\" lists no paths");
-  for (const std::string& path : paths)
-    if (!fs::exists(path))
-      throw UsageError(fmt::format("the training data of {} is gone: {} does not exist; evaluate on a file with "
-                                   "--text FILE",
-                                   where, path));
+  const CharDataRecord record = CharDataRecord::from_json(loaded.training.at("data"), where);
   const Vocabulary& vocabulary = loaded.model.vocabulary;
-  if (unit != vocabulary.unit())
-    throw FormatError(where + ": the training data was read as " + text_unit_name(unit) +
+  if (record.unit != vocabulary.unit())
+    throw FormatError(where + ": the training data was read as " + text_unit_name(record.unit) +
                       "s but the vocabulary holds " + text_unit_name(vocabulary.unit()) + "s");
-  const TextCorpus corpus = TextCorpus::read(std::vector<fs::path>(paths.begin(), paths.end()), unit);
-  std::vector<int64_t> ids;
+  TextCorpus corpus;
   try {
-    ids = vocabulary.encode(corpus.symbols());
+    corpus = read_recorded_text(record, where);
   } catch (const std::invalid_argument& e) {
-    throw UsageError(fmt::format("the training data of {} changed since it was saved: {}", where, e.what()));
+    throw UsageError(std::string(e.what()) + "; evaluate on a file with --text FILE");
   }
-  // Evaluating is still possible on a changed text, but the part held out is
-  // then not the one the run validated on: say so, and why.
-  std::string change;
-  if (!(Vocabulary::of_text(corpus.symbols(), unit) == vocabulary))
-    change = "its set of characters differs";
-  else if (fingerprint && !(corpus.fingerprint() == *fingerprint))
-    change = fmt::format("its bytes differ: now {}, then {}", corpus.fingerprint().describe(), fingerprint->describe());
-  if (!change.empty())
+  if (const std::string change = describe_text_change(corpus, vocabulary, record); !change.empty())
     std::cerr << "recur: warning: the training data of " << where << " changed since it was saved (" << change
               << "); the split may not be the one the run held out\n";
 
-  SplitBoundaries bounds;
+  CharCorpusSplit split;
   try {
-    bounds = split_boundaries(static_cast<int64_t>(ids.size()), fractions);
+    split = split_char_corpus(corpus, vocabulary, record);
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("cannot split the training data of {}: {}", where, e.what()));
   }
   const bool validation = part == "validation";
-  const int64_t begin = validation ? bounds.train_end : bounds.validation_end;
-  const int64_t end = validation ? bounds.validation_end : bounds.total;
-  const double fraction = validation ? fractions.validation : fractions.test;
-  if (end - begin < 2)
+  const double fraction = validation ? record.fractions.validation : record.fractions.test;
+  EvaluationText text;
+  text.tokens = validation ? std::move(split.validation) : std::move(split.test);
+  if (text.tokens.size() < 2)
     throw UsageError(fmt::format("the run of {} has no {} split (it was trained with --{}-frac {}); use --split {} "
                                  "or --text FILE",
                                  where, part, validation ? "val" : "test", fraction,
                                  validation ? "test" : "validation"));
-  EvaluationText text;
-  text.tokens.assign(ids.begin() + begin, ids.begin() + end);
-  std::string files = paths.front();
-  if (paths.size() > 1) files += fmt::format(" and {} more", paths.size() - 1);
+  std::string files = record.paths.front();
+  if (record.paths.size() > 1) files += fmt::format(" and {} more", record.paths.size() - 1);
   text.description = fmt::format("{} split ({:g}%) of {}", part, 100 * fraction, files);
   return text;
 }
@@ -135,8 +107,7 @@ int run_eval(const EvalFlags& f) {
     throw UsageError("--split must be validation or test, got '" + *f.split + "'");
   if (f.batch < 1) throw UsageError("--batch must be >= 1, got " + std::to_string(f.batch));
   if (f.seq < 1) throw UsageError("--seq must be >= 1, got " + std::to_string(f.seq));
-  if (f.threads < 0) throw UsageError("--threads must be >= 0, got " + std::to_string(f.threads));
-  set_num_threads(f.threads);
+  apply_threads(f.threads);
 
   LoadedCharModel loaded = load_char_model(f.checkpoint);
   const EvaluationText text = f.text ? read_text_file(*f.text, loaded) : read_split(*f.split, loaded);
@@ -183,7 +154,7 @@ const bool registered = register_subcommand(
           ->capture_default_str();
       app.add_option("--seq", f->seq, "Steps per chunk (the state is carried across chunks)")->capture_default_str();
       app.add_flag("--json", f->json, "Print the result as one JSON line");
-      app.add_option("--threads", f->threads, "Threads (0: all cores)")->capture_default_str();
+      add_threads_flag(app, f->threads);
       return [f] { return run_eval(*f); };
     });
 

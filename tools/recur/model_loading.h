@@ -1,9 +1,7 @@
 // Loading a trained character model for `recur sample` and `recur eval`.
 //
 // The CHECKPOINT argument of both commands is either a checkpoint file or a
-// run folder written by `recur train`; a folder stands for its
-// best.safetensors (the lowest validation loss) or, when that does not exist
-// yet, its last.safetensors.
+// run folder (find_checkpoint: its best.safetensors, else last.safetensors).
 #pragma once
 
 #include <filesystem>
@@ -20,10 +18,6 @@ namespace recur::cli {
 // Adds the required positional CHECKPOINT argument (a file or a run folder).
 void add_checkpoint_argument(CLI::App& app, std::string& target);
 
-// The checkpoint file a CHECKPOINT argument names. Throws UsageError when the
-// path does not exist or a folder holds neither checkpoint.
-std::filesystem::path resolve_checkpoint(const std::string& target);
-
 struct LoadedCharModel {
   std::filesystem::path path;  // the checkpoint file that was read
   CharModel model;
@@ -31,8 +25,8 @@ struct LoadedCharModel {
 };
 
 // Resolves, reads and validates a checkpoint and builds its CharModel. Every
-// problem (missing, truncated or foreign file, missing or misshapen tensor)
-// throws an exception whose message names the file.
+// problem (missing, truncated or foreign file, a checkpoint of another task,
+// missing or misshapen tensor) throws an exception whose message names the file.
 LoadedCharModel load_char_model(const std::string& target);
 
 }  // namespace recur::cli

@@ -19,10 +19,10 @@
 #include <string>
 
 #include "model_loading.h"
-#include "recur/gemm.h"
 #include "recur/sampling.h"
 #include "recur/token_generator.h"
 #include "subcommand.h"
+#include "threads_flag.h"
 
 namespace recur::cli {
 namespace {
@@ -66,18 +66,13 @@ class StreamingOutput {
 
 void validate(const SampleFlags& f) {
   if (f.length < 0) throw UsageError("--length must be >= 0, got " + std::to_string(f.length));
-  if (f.threads < 0) throw UsageError("--threads must be >= 0, got " + std::to_string(f.threads));
-  try {
-    f.sampling.validate();
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
+  f.sampling.validate();  // an OptionError, which main names by its flag
   if (f.prime && f.prime->empty()) throw UsageError("--prime is empty (leave it out to start from a newline)");
 }
 
 int run_sample(const SampleFlags& f) {
   validate(f);
-  set_num_threads(f.threads);
+  apply_threads(f.threads);
   LoadedCharModel loaded = load_char_model(f.checkpoint);
   const Vocabulary& vocabulary = loaded.model.vocabulary;
 
@@ -162,8 +157,7 @@ const bool registered = register_subcommand(
       app.add_option("-p,--prime", f->prime, "Text to warm the hidden state on; printed before the sample");
       app.add_option("-s,--seed", f->seed, "Random seed (default: a different one each run)");
       app.add_flag("--stats", f->stats, "Report the sampling speed and the seed on stderr");
-      app.add_option("--threads", f->threads, "Threads (0: all cores)")
-          ->capture_default_str();
+      add_threads_flag(app, f->threads);
       return [f] { return run_sample(*f); };
     });
 

@@ -22,6 +22,12 @@ using SubcommandSetup = std::function<SubcommandRun(CLI::App&)>;
 
 bool register_subcommand(std::string name, std::string description, SubcommandSetup setup);
 
+// The flag that sets a library option (OptionError names options by the
+// library's names): "--" and the name with dashes ("top_k" -> "--top-k"),
+// unless a flag declared another name for it with name_flag.
+void name_flag(const std::string& option, const std::string& flag);
+std::string flag_for_option(const std::string& option);
+
 // A user-facing failure: main prints "recur: <message>" and exits with status 1.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -1,0 +1,192 @@
+#include "training_command.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "recur/run_folder.h"
+#include "threads_flag.h"
+
+namespace recur::cli {
+
+namespace fs = std::filesystem;
+
+double parse_duration(const std::string& text, const std::string& flag) {
+  if (text.empty()) return 0;
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  const double scale = unit == "" || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : -1;
+  if (used == 0 || scale < 0 || !(value >= 0))
+    throw UsageError(flag + " '" + text + "' is not a duration (examples: 600, 90s, 45m, 2h)");
+  return value * scale;
+}
+
+void add_training_flags(CLI::App& app, TrainingFlags& f) {
+  // The library's names for the options whose flags say it otherwise.
+  for (const auto& [option, flag] : {std::pair{"run_dir", "--run"}, {"base_lr", "--lr"},
+                                     {"max_iterations", "--max-iters"}, {"max_seconds", "--max-time"},
+                                     {"warmup_iterations", "--warmup"}, {"decay_iterations", "--decay-iters"}})
+    name_flag(option, flag);
+
+  const char* optimization = "Optimization";
+  app.add_option("--optimizer", f.optimizer, "sgd | adagrad | rmsprop | adam | adamw")
+      ->capture_default_str()->group(optimization);
+  app.add_option("--lr", f.lr, "Learning rate")->capture_default_str()->group(optimization);
+  OptimizerOptions& o = f.optimizer_options;
+  app.add_option("--momentum", o.momentum, "SGD / RMSprop momentum")->group(optimization);
+  app.add_option("--dampening", o.dampening, "SGD momentum dampening")->group(optimization);
+  app.add_flag_callback("--nesterov", [&o] { o.nesterov = true; }, "Nesterov momentum (SGD)")->group(optimization);
+  app.add_option("--weight-decay", o.weight_decay, "Weight decay (decoupled for AdamW)")->group(optimization);
+  app.add_option("--beta1", o.beta1, "Adam beta1")->group(optimization);
+  app.add_option("--beta2", o.beta2, "Adam beta2")->group(optimization);
+  app.add_option("--eps", o.eps, "Optimizer epsilon")->group(optimization);
+  app.add_option("--alpha", o.alpha, "RMSprop smoothing constant")->group(optimization);
+  app.add_flag_callback("--centered", [&o] { o.centered = true; },
+                        "Centered RMSprop (divide by the estimated variance)")->group(optimization);
+  app.add_option("--lr-decay", o.lr_decay, "Adagrad learning-rate decay")->group(optimization);
+  app.add_option("--initial-accumulator-value", o.initial_accumulator_value,
+                 "Adagrad starting sum of squared gradients")->group(optimization);
+  app.add_option("--schedule", f.schedule, "constant | step | cosine")->capture_default_str()->group(optimization);
+  app.add_option("--warmup", f.warmup, "Linear warm-up iterations")->capture_default_str()->group(optimization);
+  app.add_option("--step-size", f.step_size, "Step decay: iterations between decays")
+      ->capture_default_str()->group(optimization);
+  app.add_option("--gamma", f.gamma, "Step decay factor")->capture_default_str()->group(optimization);
+  app.add_option("--decay-iters", f.decay_iters, "Cosine: iteration where --min-lr is reached (default: the end)")
+      ->group(optimization);
+  app.add_option("--min-lr", f.min_lr, "Cosine: final learning rate")->capture_default_str()->group(optimization);
+  app.add_option("--clip-mode", f.clip_mode, "norm (global norm) | value (min-char-rnn) | none")
+      ->capture_default_str()->group(optimization);
+  app.add_option("--clip", f.clip, "Max gradient norm, or value limit")->capture_default_str()->group(optimization);
+  app.add_option("--seed", f.seed, "Random seed")->capture_default_str()->group(optimization);
+
+  const char* run = "Run";
+  app.add_option("--eval-every", f.eval_every, "Iterations between validations and checkpoints")
+      ->capture_default_str()->group(run);
+  app.add_option("--log-every", f.log_every, "Iterations between log lines when not on a terminal")
+      ->capture_default_str()->group(run);
+  app.add_option("--run", f.run, "Run folder: checkpoints and log.csv")->capture_default_str()->group(run);
+  app.add_option("--resume", f.resume, "Continue a run (its folder or a checkpoint file)")->group(kResumableGroup);
+
+  app.add_option("--max-iters", f.max_iters, "Stop after this many iterations (0: no limit)")
+      ->capture_default_str()->group(kResumableGroup);
+  app.add_option("--epochs", f.epochs, "Stop after this many epochs (0: no limit)")
+      ->capture_default_str()->group(kResumableGroup);
+  app.add_option("--max-time", f.max_time, "Stop after this long (600, 45m, 2h)")->group(kResumableGroup);
+  app.add_option("--patience", f.patience, "Stop after this many validations without improvement (0: never)")
+      ->capture_default_str()->group(kResumableGroup);
+  add_threads_flag(app, f.threads)->group(kResumableGroup);
+}
+
+namespace {
+
+TrainerOptions trainer_options(const TrainingFlags& f, int64_t steps_per_epoch) {
+  TrainerOptions o;
+  o.run_dir = f.run;
+  o.optimizer = f.optimizer;
+  o.optimizer_options = f.optimizer_options;
+  o.schedule.kind = parse_lr_schedule(f.schedule);
+  o.schedule.base_lr = f.lr;
+  o.schedule.warmup_iterations = f.warmup;
+  o.schedule.step_size = f.step_size;
+  o.schedule.gamma = f.gamma;
+  o.schedule.min_lr = f.min_lr;
+  int64_t total = f.max_iters;
+  if (f.epochs > 0) {
+    const auto by_epochs = static_cast<int64_t>(std::ceil(f.epochs * steps_per_epoch));
+    total = total > 0 ? std::min(total, by_epochs) : by_epochs;
+  }
+  if (o.schedule.kind == LrScheduleKind::Cosine && f.decay_iters <= 0 && total <= 0)
+    throw UsageError("--schedule cosine needs to know where training ends: give --epochs, --max-iters or --decay-iters");
+  o.schedule.decay_iterations = f.decay_iters > 0 ? f.decay_iters : std::max<int64_t>(total, f.warmup + 1);
+  o.clip_mode = f.clip_mode == "norm" ? ClipMode::Norm : f.clip_mode == "value" ? ClipMode::Value
+              : f.clip_mode == "none" ? ClipMode::None
+              : throw UsageError("--clip-mode must be norm, value or none, got '" + f.clip_mode + "'");
+  o.clip = f.clip;
+  o.max_iterations = f.max_iters;
+  o.epochs = f.epochs;
+  o.max_seconds = parse_duration(f.max_time, "--max-time");
+  o.eval_every = f.eval_every;
+  o.patience = f.patience;
+  o.log_every = f.log_every;
+  o.seed = f.seed;
+  o.validate();
+  return o;
+}
+
+// A resumed run continues exactly, so everything that shapes the updates comes
+// from the checkpoint; only the flags declared in kResumableGroup may be given.
+void refuse_settings_on_resume(const CLI::App& app) {
+  std::vector<std::string> refused, allowed;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty() || option->get_lnames()[0] == "help") continue;
+    const std::string flag = "--" + option->get_lnames()[0];
+    const bool resumable = option->get_group() == kResumableGroup;
+    if (resumable && flag != "--resume") allowed.push_back(flag);
+    if (option->count() > 0 && !resumable) refused.push_back(flag);
+  }
+  std::sort(refused.begin(), refused.end());
+  if (!refused.empty())
+    throw UsageError(fmt::format("{} cannot change when resuming (the run keeps its settings so that it continues "
+                                 "exactly); only {} may be given with --resume",
+                                 fmt::join(refused, ", "), fmt::join(allowed, ", ")));
+}
+
+int64_t parameter_count(TrainingTask& task) {
+  int64_t count = 0;
+  for (const Parameter<float>* p : task.parameters()) count += p->value.numel();
+  return count;
+}
+
+int run_fresh(const TrainingFlags& f, const TaskFactory& factory) {
+  refuse_existing_run(f.run);
+  // Checked before the task reads its data, so that a typo costs nothing (the
+  // epoch's length only places the end of a schedule, not whether it is valid).
+  trainer_options(f, /*steps_per_epoch=*/1);
+  std::unique_ptr<TrainingTask> task = factory.from_flags();
+  Trainer trainer(*task, trainer_options(f, task->steps_per_epoch()));
+  std::cerr << fmt::format("{} parameters; run folder {}\n", parameter_count(*task), f.run);
+  const TrainingOutcome outcome = trainer.run();
+  return outcome.interrupted ? 130 : 0;
+}
+
+int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& factory) {
+  refuse_settings_on_resume(app);
+  const fs::path checkpoint_path = find_checkpoint(f.resume, CheckpointPick::Last);
+  const Checkpoint checkpoint = load_checkpoint(checkpoint_path);
+  require_task(checkpoint, factory.task, factory.description);
+  try {
+    std::unique_ptr<TrainingTask> task = factory.from_checkpoint(checkpoint);
+    TrainerOptions options = TrainerOptions::from_json(checkpoint.training.at("trainer"));
+    options.run_dir = checkpoint_path.parent_path().empty() ? fs::path(".") : checkpoint_path.parent_path();
+    if (app.count("--max-iters")) options.max_iterations = f.max_iters;
+    if (app.count("--epochs")) options.epochs = f.epochs;
+    if (app.count("--max-time")) options.max_seconds = parse_duration(f.max_time, "--max-time");
+    if (app.count("--patience")) options.patience = f.patience;
+    Trainer trainer(*task, options);
+    trainer.resume(checkpoint);
+    std::cerr << fmt::format("resuming {} at iteration {}\n", checkpoint_path.string(),
+                             checkpoint.training.at("iteration").get<int64_t>());
+    const TrainingOutcome outcome = trainer.run();
+    return outcome.interrupted ? 130 : 0;
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(checkpoint_path.string() + ": its training position (recur.training) is incomplete: " + e.what());
+  }
+}
+
+}  // namespace
+
+int run_training_command(const TrainingFlags& flags, const CLI::App& app, const TaskFactory& factory) {
+  apply_threads(flags.threads);
+  return flags.resume.empty() ? run_fresh(flags, factory) : run_resumed(flags, app, factory);
+}
+
+}  // namespace recur::cli
