@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Installs every Debian package recur needs to build, test and benchmark.
+# Installs the Debian packages recur needs.
+#
+#   bash scripts/setup.sh          what building and running recur needs (the quick start)
+#   bash scripts/setup.sh --tests  that, plus what the tests, checks and benchmarks need
+#
 # Idempotent: when everything is present it changes nothing and asks no server.
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config
   libopenblas-dev            # the GEMM library behind core/gemm (cblas.h)
   libopenblas0-openmp        # its OpenMP build, which recur links: one thread pool with its own kernels
-  googletest libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
-  libdnnl-dev                # oneDNN: the anchor in bench/
-  python3 python3-torch python3-numpy   # reference generators and the PyTorch comparison
+  libdnnl-dev                # oneDNN: float layers run on its RNN primitives where measured faster
   fortunes                   # the default corpus of the README's main job
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(
+    git
+    googletest libgtest-dev libgmock-dev   # the unit suite
+    libbenchmark-dev                       # bench/ micro-benchmarks (built with the suite)
+    python3 python3-torch python3-numpy    # PyTorch references and the comparison in bench/
+  )
+elif [ $# -gt 0 ]; then
+  echo "usage: bash scripts/setup.sh [--tests]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command, and what CI runs: installs what the tests and
+# checks need, builds everything (library, recur, tests, benchmarks) and runs
+# the unit suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --tests
+# The options are given explicitly: the quick start may have configured build/
+# without the tests.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=ON -DRECUR_BUILD_BENCH=ON
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
