@@ -1,5 +1,5 @@
 // Checkpoint: a model's tensors plus what it is and where its training stands,
-// as one safetensors file (design.md, "Files").
+// as one safetensors file (docs/architecture.md, "Files").
 //
 //   tensors                      parameters under PyTorch's names ("rnn.weight_ih_l0"),
 //                                optimizer buffers ("optimizer.<parameter>.<buffer>"),

@@ -11,7 +11,7 @@
 // [0, lengths[b]); output past it is zero, hn is the state at its last valid
 // step, and the reverse direction starts at step lengths[b]-1 from h0.
 //
-// The engine (design.md): the input projection of all steps is one GEMM, each
+// The engine (docs/architecture.md): the input projection of all steps is one GEMM, each
 // step one recurrent GEMM and one fused pointwise kernel; backward mirrors it
 // and computes weight gradients as single GEMMs over all steps. Workspaces are
 // sized once per shape; nothing is allocated inside the time loop.
