@@ -61,6 +61,12 @@ TEST(ClipGrad, ValueClampsEveryElement) {
   EXPECT_EQ(p.b.grad[0], 5.0);
 }
 
+TEST(ClipGrad, ValueCountsTheElementsItClamps) {
+  TwoParameters p(-7, 2, 5.5);
+  EXPECT_EQ(clip_grad_value(p.list(), 5.0), 2);  // -7 and 5.5; 2 is inside
+  EXPECT_EQ(clip_grad_value(p.list(), 5.0), 0);  // already inside
+}
+
 TEST(ClipGrad, FloatParameters) {
   Parameter<float> w("w", {4});
   for (int i = 0; i < 4; ++i) w.grad[i] = 10.0f;  // norm 20

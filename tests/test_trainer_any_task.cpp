@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "recur/checkpoint.h"
 #include "recur/trainer.h"
@@ -166,6 +169,65 @@ TEST(TrainerOnAnyTask, StopsWhenValidationStopsImproving) {
   const TrainingOutcome outcome = Trainer(task, o).run();
   EXPECT_EQ(outcome.iterations, 40);  // validations at 10 (best), 20, 30, 40
   EXPECT_NE(outcome.stop_reason.find("no improvement"), std::string::npos) << outcome.stop_reason;
+}
+
+// The last row of RUN/log.csv as column name -> text.
+std::map<std::string, std::string> last_log_row(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "log.csv");
+  std::string header, line, last;
+  std::getline(in, header);
+  while (std::getline(in, line)) last = line;
+  std::map<std::string, std::string> row;
+  std::stringstream names(header), values(last);
+  std::string name, value;
+  while (std::getline(names, name, ',')) {
+    std::getline(values, value, ',');
+    row[name] = value;
+  }
+  return row;
+}
+
+TEST(TrainerOnAnyTask, LogsTheNormBeforeClippingAndCountsClippedSteps) {
+  for (const double clip : {1e-3, 1e6}) {
+    LinearRegressionTask task(1);
+    const fs::path dir = fresh_dir("clipping");
+    TrainerOptions o = options_for(dir, 12);
+    o.clip_mode = ClipMode::Norm;
+    o.clip = clip;
+    Trainer(task, o).run();
+    const auto row = last_log_row(dir);
+    ASSERT_EQ(row.at("iteration"), "12");
+    // The first gradients are of order 1: far above 1e-3, far below 1e6.
+    EXPECT_EQ(std::stoll(row.at("clipped_steps")), clip < 1 ? 12 : 0) << "clip " << clip;
+    EXPECT_GT(std::stod(row.at("grad_norm")), 1e-3);  // the norm before clipping, not after
+  }
+  LinearRegressionTask task(1);
+  const fs::path dir = fresh_dir("value_clipping");
+  TrainerOptions o = options_for(dir, 5);
+  o.clip_mode = ClipMode::Value;
+  o.clip = 1e-4;
+  Trainer(task, o).run();
+  EXPECT_EQ(last_log_row(dir).at("clipped_steps"), "5");
+}
+
+// A run started by an older recur logged fewer columns: its rows stay, and the
+// header grows so that the new rows fit it.
+TEST(TrainerOnAnyTask, UpgradesAnOlderLogHeaderKeepingItsRows) {
+  const fs::path dir = fresh_dir("old_log");
+  fs::create_directories(dir);
+  const std::string old_header =
+      "iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s";
+  const std::string old_row = "4,0.5,32,0.05,1.0,1.0,,2.0,1000.0,0.10";
+  std::ofstream(dir / "log.csv") << old_header << "\n" << old_row << "\n";
+  LinearRegressionTask task(1);
+  Trainer(task, options_for(dir, 3)).run();
+  std::ifstream in(dir / "log.csv");
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  EXPECT_EQ(header, old_header + ",clipped_steps");
+  EXPECT_EQ(first, old_row);
+  EXPECT_EQ(last_log_row(dir).at("iteration"), "3");
 }
 
 }  // namespace

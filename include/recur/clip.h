@@ -20,9 +20,9 @@ double clip_grad_norm(const ParameterList<T>& parameters, double max_norm);
 
 // torch.nn.utils.clip_grad_value_: clamps every gradient element to
 // [-limit, limit] (min-char-rnn clips to [-5, 5]). NaN stays NaN. Throws
-// std::invalid_argument unless limit > 0.
+// std::invalid_argument unless limit > 0. Returns how many elements were clamped.
 template <typename T>
-void clip_grad_value(const ParameterList<T>& parameters, double limit);
+int64_t clip_grad_value(const ParameterList<T>& parameters, double limit);
 
 // True when every gradient element is finite.
 template <typename T>

@@ -72,6 +72,7 @@ class Trainer {
   Rng rng_;
   int64_t iteration_ = 0;
   int64_t tokens_seen_ = 0;
+  int64_t clipped_steps_ = 0;  // steps whose gradients clipping changed
   double elapsed_before_ = 0;  // seconds spent in earlier sessions of the run
   std::optional<std::chrono::steady_clock::time_point> session_start_;  // set while run() runs
   double best_validation_;

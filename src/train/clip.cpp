@@ -33,16 +33,21 @@ double clip_grad_norm(const ParameterList<T>& parameters, double max_norm) {
 }
 
 template <typename T>
-void clip_grad_value(const ParameterList<T>& parameters, double limit) {
+int64_t clip_grad_value(const ParameterList<T>& parameters, double limit) {
   if (!(limit > 0 && std::isfinite(limit)))
     throw std::invalid_argument(fmt::format("gradient clipping value must be > 0, got {}", limit));
   const T high = static_cast<T>(limit), low = -high;
+  int64_t clamped = 0;
   for (Parameter<T>* p : parameters)
     for (T& g : p->grad.values())
-      if (g < low)
+      if (g < low) {
         g = low;
-      else if (g > high)
+        ++clamped;
+      } else if (g > high) {
         g = high;
+        ++clamped;
+      }
+  return clamped;
 }
 
 template <typename T>
@@ -57,8 +62,8 @@ template double grad_norm(const ParameterList<float>&);
 template double grad_norm(const ParameterList<double>&);
 template double clip_grad_norm(const ParameterList<float>&, double);
 template double clip_grad_norm(const ParameterList<double>&, double);
-template void clip_grad_value(const ParameterList<float>&, double);
-template void clip_grad_value(const ParameterList<double>&, double);
+template int64_t clip_grad_value(const ParameterList<float>&, double);
+template int64_t clip_grad_value(const ParameterList<double>&, double);
 template bool all_finite(const ParameterList<float>&);
 template bool all_finite(const ParameterList<double>&);
 

@@ -142,6 +142,7 @@ void Trainer::resume(const Checkpoint& checkpoint) {
     rng_.set_state(rng_state);
     iteration_ = t.at("iteration").get<int64_t>();
     tokens_seen_ = t.at("tokens").get<int64_t>();
+    clipped_steps_ = t.value("clipped_steps", int64_t{0});  // absent in checkpoints of older versions
     elapsed_before_ = t.at("elapsed_seconds").get<double>();
     best_validation_ = number_or_nan(t.at("best_validation_loss"));
     smoothed_loss_ = number_or_nan(t.at("smoothed_loss"));
@@ -167,6 +168,7 @@ Checkpoint Trainer::make_checkpoint() const {
   const Rng::State& words = rng_.state();
   checkpoint.training = {{"iteration", iteration_},
                          {"tokens", tokens_seen_},
+                         {"clipped_steps", clipped_steps_},
                          {"epoch", task_.epochs_done()},
                          {"elapsed_seconds", elapsed_seconds()},
                          {"rng", std::vector<uint64_t>(words.begin(), words.end())},
@@ -264,11 +266,12 @@ TrainingOutcome Trainer::run() {
       continue;
     }
     consecutive_bad = 0;
-    if (options_.clip_mode == ClipMode::Norm && options_.clip > 0)
-      grad_norm_value = clip_grad_norm(parameters, options_.clip);
-    else
-      grad_norm_value = grad_norm(parameters);
-    if (options_.clip_mode == ClipMode::Value && options_.clip > 0) clip_grad_value(parameters, options_.clip);
+    const bool norm_clipping = options_.clip_mode == ClipMode::Norm && options_.clip > 0;
+    grad_norm_value = norm_clipping ? clip_grad_norm(parameters, options_.clip) : grad_norm(parameters);
+    bool clipped = norm_clipping && grad_norm_value > options_.clip;
+    if (options_.clip_mode == ClipMode::Value && options_.clip > 0)
+      clipped = clip_grad_value(parameters, options_.clip) > 0;
+    clipped_steps_ += clipped ? 1 : 0;
     optimizer_->step(learning_rate);
     ++iteration_;
     tokens_seen_ += loss.count;
@@ -282,7 +285,7 @@ TrainingOutcome Trainer::run() {
       const double rate = window_seconds > 0 ? window_tokens / window_seconds : 0;
       last_rate = rate;
       ProgressRecord record{iteration_, task_.epochs_done(), tokens_seen_, learning_rate, mean_loss, smoothed_loss_,
-                            -1, grad_norm_value, rate, elapsed(), eta(rate)};
+                            -1, grad_norm_value, clipped_steps_, rate, elapsed(), eta(rate)};
       if (evaluate_now) validate_and_save(record);
       if (evaluate_now || plain_line_now) {
         log.progress(record, !log.live() || evaluate_now);
@@ -303,7 +306,7 @@ TrainingOutcome Trainer::run() {
   const double final_window = std::chrono::duration<double>(Clock::now() - window_start).count();
   const double final_rate = window_tokens > 0 && final_window > 0 ? window_tokens / final_window : last_rate;
   ProgressRecord final_record{iteration_, task_.epochs_done(), tokens_seen_, options_.schedule.learning_rate(iteration_),
-                              0, smoothed_loss_, -1, grad_norm_value, final_rate, elapsed(), 0};
+                              0, smoothed_loss_, -1, grad_norm_value, clipped_steps_, final_rate, elapsed(), 0};
   final_record.loss = smoothed_loss_;
   if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
   else save("last.safetensors");

@@ -16,23 +16,48 @@ std::string format_duration(double seconds) {
   return fmt::format("{}s", s);
 }
 
+namespace {
+
+constexpr const char* kHeader =
+    "iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s,clipped_steps";
+
+// A run started by an older recur has a log.csv whose header lacks the newer
+// trailing columns; its rows are kept as they are (CSV readers fill the
+// missing fields), and the header is rewritten so that the new, longer rows
+// still fit it. Written to a temporary file and renamed: the log is never lost.
+void upgrade_header(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string header;
+  std::getline(in, header);
+  if (header == kHeader || std::string(kHeader).rfind(header + ",", 0) != 0) return;
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << kHeader << "\n" << in.rdbuf();
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+}  // namespace
+
 TrainingLog::TrainingLog(const std::filesystem::path& run_dir) : live_(isatty(STDERR_FILENO) != 0) {
   std::filesystem::create_directories(run_dir);
   const std::filesystem::path path = run_dir / "log.csv";
   const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path) == 0;
+  if (!fresh) upgrade_header(path);
   csv_.open(path, std::ios::app);
   if (!csv_) throw std::runtime_error("cannot write " + path.string());
-  if (fresh)
-    csv_ << "iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s\n";
+  if (fresh) csv_ << kHeader << "\n";
 }
 
 TrainingLog::~TrainingLog() { end_live_line(); }
 
 void TrainingLog::write_csv(const ProgressRecord& r) {
-  csv_ << fmt::format("{},{:.4f},{},{:.6g},{:.6f},{:.6f},{},{:.6g},{:.1f},{:.2f}\n", r.iteration, r.epoch, r.tokens,
-                      r.learning_rate, r.loss, r.smoothed_loss,
+  csv_ << fmt::format("{},{:.4f},{},{:.6g},{:.6f},{:.6f},{},{:.6g},{:.1f},{:.2f},{}\n", r.iteration, r.epoch,
+                      r.tokens, r.learning_rate, r.loss, r.smoothed_loss,
                       r.validation_loss >= 0 ? fmt::format("{:.6f}", r.validation_loss) : "", r.grad_norm,
-                      r.tokens_per_second, r.elapsed_seconds);
+                      r.tokens_per_second, r.elapsed_seconds, r.clipped_steps);
   csv_.flush();
 }
 

@@ -18,7 +18,8 @@ struct ProgressRecord {
   double loss = 0;
   double smoothed_loss = 0;
   double validation_loss = -1;  // < 0: not measured at this record
-  double grad_norm = 0;
+  double grad_norm = 0;      // global gradient norm before clipping, at this record's step
+  int64_t clipped_steps = 0; // steps of the run so far whose gradients clipping changed
   double tokens_per_second = 0;
   double elapsed_seconds = 0;
   double eta_seconds = -1;  // < 0: unknown
