@@ -1,0 +1,46 @@
+#include "recur/tagging_tsv.h"
+
+#include "data/file_bytes.h"
+#include "data/text_lines.h"
+#include "recur/input_error.h"
+
+namespace recur {
+
+TaggedSentences parse_tagging_tsv(std::string_view bytes, const std::string& file, bool tags_required) {
+  require_content(bytes, file);
+  TaggedSentences result{file, {}};
+  TaggedSentence sentence;
+  auto end_sentence = [&] {
+    if (!sentence.words.empty()) result.sentences.push_back(std::move(sentence));
+    sentence = {};
+  };
+  TextLines lines(bytes);
+  TextLine line;
+  while (lines.next(line)) {
+    if (line.blank()) {
+      end_sentence();
+      continue;
+    }
+    require_utf8(line, file);
+    const std::vector<std::string_view> fields = split_tabs(line.text);
+    if (fields.size() > 2)
+      throw InputError(file, line.number, column_of(line, fields[2]) - 1,
+                       "a second tab: a line is token<TAB>tag, and neither may hold a tab");
+    if (fields.size() == 1 && tags_required)
+      throw InputError(file, line.number, "no tab: a line is token<TAB>tag (a blank line ends a sentence)");
+    if (fields[0].empty()) throw InputError(file, line.number, 1, "empty token before the tab");
+    if (fields.size() == 2 && fields[1].empty())
+      throw InputError(file, line.number, column_of(line, fields[1]), "empty tag after the tab");
+    sentence.words.emplace_back(fields[0]);
+    sentence.tags.emplace_back(fields.size() == 2 ? fields[1] : std::string_view());
+    sentence.lines.push_back(line.number);
+  }
+  end_sentence();
+  return result;
+}
+
+TaggedSentences read_tagging_tsv(const std::filesystem::path& path, bool tags_required) {
+  return parse_tagging_tsv(read_file_bytes(path), path.string(), tags_required);
+}
+
+}  // namespace recur
