@@ -23,20 +23,15 @@ TextExamples parse_classification_tsv(std::string_view bytes, const std::string&
       continue;
     }
     require_utf8(line, file);
-    const std::vector<std::string_view> fields = split_tabs(line.text);
-    if (fields.size() > 2)
-      throw InputError(file, line.number, column_of(line, fields[2]) - 1,
-                       "a second tab: a line is text<TAB>label, and neither may hold a tab");
-    if (fields.size() == 1 && options.labels_required)
-      throw InputError(file, line.number, "no tab: a line is text<TAB>label");
+    const TabPair fields = split_tab_pair(line, file, "text<TAB>label", options.labels_required);
     TextExample example;
     example.line = line.number;
-    example.words = split_words(fields[0]);
+    example.words = split_words(fields.first);
     if (example.words.empty()) throw InputError(file, line.number, 1, "empty text: a line is text<TAB>label");
-    if (fields.size() == 2) {
-      example.label = std::string(fields[1]);
-      if (example.label.empty() || example.label.find_first_not_of(" ") == std::string::npos)
-        throw InputError(file, line.number, column_of(line, fields[1]), "empty label after the tab");
+    if (fields.has_second) {
+      if (fields.second.find_first_not_of(' ') == std::string_view::npos)
+        throw InputError(file, line.number, column_of(line, fields.second), "empty label after the tab");
+      example.label = std::string(fields.second);
     }
     result.examples.push_back(std::move(example));
   }

@@ -22,17 +22,12 @@ TaggedSentences parse_tagging_tsv(std::string_view bytes, const std::string& fil
       continue;
     }
     require_utf8(line, file);
-    const std::vector<std::string_view> fields = split_tabs(line.text);
-    if (fields.size() > 2)
-      throw InputError(file, line.number, column_of(line, fields[2]) - 1,
-                       "a second tab: a line is token<TAB>tag, and neither may hold a tab");
-    if (fields.size() == 1 && tags_required)
-      throw InputError(file, line.number, "no tab: a line is token<TAB>tag (a blank line ends a sentence)");
-    if (fields[0].empty()) throw InputError(file, line.number, 1, "empty token before the tab");
-    if (fields.size() == 2 && fields[1].empty())
-      throw InputError(file, line.number, column_of(line, fields[1]), "empty tag after the tab");
-    sentence.words.emplace_back(fields[0]);
-    sentence.tags.emplace_back(fields.size() == 2 ? fields[1] : std::string_view());
+    const TabPair fields = split_tab_pair(line, file, "token<TAB>tag", tags_required);
+    if (fields.first.empty()) throw InputError(file, line.number, 1, "empty token before the tab");
+    if (fields.has_second && fields.second.empty())
+      throw InputError(file, line.number, column_of(line, fields.second), "empty tag after the tab");
+    sentence.words.emplace_back(fields.first);
+    sentence.tags.emplace_back(fields.second);
     sentence.lines.push_back(line.number);
   }
   end_sentence();

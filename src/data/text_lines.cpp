@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "recur/input_error.h"
 #include "recur/text_decoding.h"
 
@@ -33,6 +35,15 @@ std::vector<std::string_view> split_tabs(std::string_view text) {
   }
   fields.push_back(text.substr(start));
   return fields;
+}
+
+TabPair split_tab_pair(const TextLine& line, const std::string& file, std::string_view layout, bool second_required) {
+  const std::vector<std::string_view> fields = split_tabs(line.text);
+  if (fields.size() > 2)
+    throw InputError(file, line.number, column_of(line, fields[2]) - 1,
+                     fmt::format("a second tab: a line is {}, and neither may hold a tab", layout));
+  if (fields.size() == 1 && second_required) throw InputError(file, line.number, fmt::format("no tab: a line is {}", layout));
+  return {fields[0], fields.size() == 2 ? fields[1] : std::string_view(), fields.size() == 2};
 }
 
 void require_content(std::string_view bytes, const std::string& file) {

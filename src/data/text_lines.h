@@ -38,6 +38,17 @@ inline int64_t column_of(const TextLine& line, std::string_view field) {
   return static_cast<int64_t>(field.data() - line.text.data()) + 1;
 }
 
+// A two-field TSV line, "first<TAB>second" (`layout` names them in errors, as
+// "text<TAB>label"). A second tab is an error at its column; a missing tab
+// is an error when `second_required`, else `second` is empty. `first` and
+// `second` are views into line.text.
+struct TabPair {
+  std::string_view first;
+  std::string_view second;
+  bool has_second = false;
+};
+TabPair split_tab_pair(const TextLine& line, const std::string& file, std::string_view layout, bool second_required);
+
 // Throws InputError "<file>: file is empty" when `bytes` is empty or only whitespace.
 void require_content(std::string_view bytes, const std::string& file);
 // Throws InputError "<file>:<line>:<column>: invalid UTF-8 (...)" naming the byte column.
