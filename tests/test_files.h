@@ -1,5 +1,5 @@
-// Files for the tests: a fresh scratch directory, and whole-file writes and
-// reads in binary.
+// Files for the tests: a fresh scratch directory, whole-file writes and reads
+// in binary, and the shared real data sets.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -36,6 +36,14 @@ inline std::filesystem::path write_file(const std::filesystem::path& path, std::
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A file of the shared data sets (../shared/data beside the checkout), or an
+// empty path when absent: tests on real data then skip with
+//   if (path.empty()) GTEST_SKIP() << "...";
+inline std::filesystem::path shared_data_file(const std::string& relative) {
+  const std::filesystem::path path = std::filesystem::path(RECUR_SOURCE_DIR) / ".." / "shared" / "data" / relative;
+  return std::filesystem::exists(path) ? path : std::filesystem::path();
 }
 
 }  // namespace recur::testing

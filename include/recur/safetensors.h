@@ -22,14 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "recur/format_error.h"
 #include "recur/tensor.h"
 
 namespace recur {
-
-// A file that is not what it claims to be (or not there). The message names the file.
-struct FormatError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // The element types of the safetensors specification.
 enum class Dtype { Bool, U8, I8, F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64 };

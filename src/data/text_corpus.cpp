@@ -9,6 +9,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "data/file_bytes.h"
+
 namespace recur {
 
 namespace fs = std::filesystem;
@@ -18,15 +20,6 @@ namespace {
 bool is_hidden(const fs::path& path) {
   const std::string name = path.filename().string();
   return !name.empty() && name[0] == '.';
-}
-
-std::string read_file_bytes(const fs::path& path) {
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open ({})", path.string(), std::strerror(errno ? errno : EACCES)));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error(fmt::format("{}: read error", path.string()));
-  return bytes;
 }
 
 }  // namespace
