@@ -12,6 +12,7 @@ packages=(
   libdnnl-dev                # oneDNN: the anchor in bench/
   python3 python3-torch python3-numpy   # reference generators and the PyTorch comparison
   fortunes                   # the default corpus of the README's main job
+  chromium                   # headless browser check of report pages (scripts/check_html.sh)
 )
 
 missing=()
