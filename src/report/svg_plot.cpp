@@ -11,17 +11,28 @@
 namespace recur {
 namespace {
 
-// Text is measured by an estimate: SVG has no text metrics before rendering,
-// and sans-serif digits and letters at 12 px average about 7 px.
+// Text is measured by an estimate: SVG has no text metrics before rendering.
+// The widths are those of DejaVu Sans at 12 px (Debian's sans-serif, wider
+// than Arial or Liberation Sans), rounded up, so labels never get clipped.
 constexpr double kFontSize = 12;
-constexpr double kCharWidth = 7;
+constexpr double kCharWidth = 7.7;  // a digit
 constexpr double kTitleHeight = 30;
 constexpr double kAxisLabelHeight = 20;
 constexpr const char* kFrameColour = "#888888";
 constexpr const char* kGridColour = "#e6e6e6";
 constexpr const char* kTextColour = "#222222";
 
-double text_width(std::string_view text) { return kCharWidth * static_cast<double>(text.size()); }
+double text_width(std::string_view text) {
+  double width = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte: counted with its first byte
+    if (std::string_view("iljtfr.,:;'|!()[] ").find(static_cast<char>(c)) != std::string_view::npos) width += 4.5;
+    else if (c == 'm' || c == 'w' || c == 'M' || c == 'W' || c == '%' || c == '@') width += 11.5;
+    else if (c >= 'A' && c <= 'Z') width += 9.0;
+    else width += kCharWidth;
+  }
+  return width;
+}
 
 double max_text_width(const std::vector<std::string>& texts) {
   double widest = 0;
@@ -47,15 +58,17 @@ std::string svg_open(double width, double height) {
       num(width), num(height), num(kFontSize), kTextColour);
 }
 
-std::string title_text(const std::string& title, double width) {
+// The title, centred on `centre_x` (the middle of the plot area, not of the
+// picture, which also holds the legend or the colour bar).
+std::string title_text(const std::string& title, double centre_x) {
   if (title.empty()) return {};
   return fmt::format("<text class=\"title\" x=\"{}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" "
                      "font-weight=\"bold\">{}</text>\n",
-                     num(width / 2), escape_xml(title));
+                     num(centre_x), escape_xml(title));
 }
 
 std::string no_data_svg(const std::string& title, double width, double height) {
-  return svg_open(width, height) + title_text(title, width) +
+  return svg_open(width, height) + title_text(title, width / 2) +
          fmt::format("<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888888\" "
                      "font-size=\"16\">no data</text>\n</svg>\n",
                      num(width / 2), num(height / 2));
@@ -340,7 +353,7 @@ std::string LinePlot::svg() const {
   y_map.pixel_low = area.bottom();
   y_map.pixel_high = area.top;
 
-  std::string out = svg_open(w, h) + title_text(title, w);
+  std::string out = svg_open(w, h) + title_text(title, area.left + area.width / 2);
   out += axis_marks(x_map, area, true) + axis_marks(y_map, area, false);
   out += plot_area_rect(area);
   out += x_axis_label(x_axis.label, area) + y_axis_label(y_axis.label, area, 16);
@@ -446,7 +459,7 @@ std::string BarChart::svg() const {
   const double band = area.height / static_cast<double>(categories.size());
   const double bar_height = std::min(bar, (band - gap) / static_cast<double>(groups));
 
-  std::string out = svg_open(w, h) + title_text(title, w);
+  std::string out = svg_open(w, h) + title_text(title, area.left + area.width / 2);
   out += axis_marks(x_map, area, true);
   out += plot_area_rect(area);
   out += x_axis_label(value_label, area);
@@ -518,12 +531,17 @@ std::string HeatMap::svg() const {
   const std::string low_text = value_text(range.low), high_text = value_text(range.high);
 
   // Column labels turn by 45 degrees when they are wider than a cell.
-  const double natural_cell = columns > 24 ? 16 : show_values ? 40 : 28;
+  // Cells as wide as the column labels (up to a limit), so that they stay level.
+  const double natural_cell =
+      columns > 24 ? 16 : std::clamp(max_text_width(column_labels) + 10, show_values ? 40.0 : 28.0, 64.0);
   const double top = title.empty() ? 14 : kTitleHeight + 8;
   const double left = 12 + max_text_width(row_labels) + (row_label.empty() ? 0 : kAxisLabelHeight);
   const double colour_bar = 16 + 14 + 6 + kCharWidth * static_cast<double>(std::max(low_text.size(), high_text.size())) + 10;
   const double column_text = max_text_width(column_labels);
-  const double w = width > 0 ? width : left + natural_cell * static_cast<double>(columns) + colour_bar;
+  // The title (15 px bold) must fit over the cells.
+  const double title_width = text_width(title) * 1.35;
+  const double w = width > 0 ? width
+                             : left + std::max(natural_cell * static_cast<double>(columns), title_width) + colour_bar;
   const double cell_w = (w - left - colour_bar) / static_cast<double>(columns);
   const bool turned = column_text > cell_w - 4;
   const double bottom_margin = (turned ? column_text * 0.72 + 20 : 24) + (column_label.empty() ? 0 : kAxisLabelHeight);
@@ -534,7 +552,7 @@ std::string HeatMap::svg() const {
                           cell_w >= kCharWidth * static_cast<double>(std::max(low_text.size(), high_text.size())) + 4;
   const auto shade = [&](double v) { return range.high > range.low ? (v - range.low) / (range.high - range.low) : 0.0; };
 
-  std::string out = svg_open(w, h) + title_text(title, w);
+  std::string out = svg_open(w, h) + title_text(title, area.left + area.width / 2);
   std::string cells, texts;
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < values[r].size(); ++c) {
