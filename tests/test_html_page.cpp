@@ -10,6 +10,7 @@
 #include <string>
 
 #include "recur/svg_plot.h"
+#include "plot_series.h"
 #include "test_files.h"
 
 namespace recur {
@@ -22,13 +23,8 @@ size_t count_matches(const std::string& text, const std::string& pattern) {
 
 std::string small_plot(int series) {
   LinePlot plot;
-  for (int i = 0; i < series; ++i) {
-    LineSeries line;
-    line.name = "s" + std::to_string(i);
-    line.x = {0, 1};
-    line.y = {1.0 * i, 2.0 * i + 1};
-    plot.series.push_back(line);
-  }
+  for (int i = 0; i < series; ++i)
+    plot.series.push_back(testing::line("s" + std::to_string(i), {0, 1}, {1.0 * i, 2.0 * i + 1}));
   return plot.svg();
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "command_runner.h"
+#include "plot_series.h"
 #include "recur/html_page.h"
 #include "recur/svg_plot.h"
 #include "test_files.h"
@@ -17,14 +18,9 @@
 namespace recur {
 namespace {
 
+// Dashed series (validation) also show their points: they are sparse.
 LineSeries curve(const std::string& name, std::vector<double> x, std::vector<double> y, bool dashed = false) {
-  LineSeries series;
-  series.name = name;
-  series.x = std::move(x);
-  series.y = std::move(y);
-  series.dashed = dashed;
-  series.points = dashed;
-  return series;
+  return testing::line(name, std::move(x), std::move(y), dashed, dashed);
 }
 
 // A page shaped like the report of a training run, from made-up curves.

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "plot_series.h"
+
 namespace recur {
 namespace {
 
@@ -85,23 +87,8 @@ std::map<double, double> y_ticks(const std::string& svg) {
   return ticks;
 }
 
-LineSeries line(const std::string& name, std::vector<double> x, std::vector<double> y, bool dashed = false,
-                bool points = false) {
-  LineSeries series;
-  series.name = name;
-  series.x = std::move(x);
-  series.y = std::move(y);
-  series.dashed = dashed;
-  series.points = points;
-  return series;
-}
-
-BarSeries bars(const std::string& name, std::vector<double> values) {
-  BarSeries series;
-  series.name = name;
-  series.values = std::move(values);
-  return series;
-}
+using testing::bars;
+using testing::line;
 
 bool is_nice_step(double step) {
   const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
