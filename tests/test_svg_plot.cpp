@@ -253,6 +253,20 @@ TEST(SvgPlotLine, EverySeriesIsOneElementNamedForTheBrowserCheck) {
   EXPECT_EQ(attribute(root[0], "width"), "720.00");
 }
 
+TEST(SvgPlotLine, LongLegendNamesAreCutNotTheArea) {
+  LinePlot plot;
+  const std::string long_name = "validation loss of the second run, measured every 500 iterations";
+  plot.series = {line("a", {0, 1}, {0, 1})};
+  const double area_width = plot_area(plot.svg()).width;
+  plot.series = {line(long_name, {0, 1}, {0, 1})};
+  const std::string svg = plot.svg();
+  // 27 characters and an ellipsis in the legend; the whole name in data-series and the tooltip.
+  EXPECT_NE(svg.find(">" + long_name.substr(0, 27) + "\u2026</text>"), std::string::npos);
+  EXPECT_NE(svg.find("data-series=\"" + long_name + "\""), std::string::npos);
+  EXPECT_NE(svg.find("<title>" + long_name + "</title>"), std::string::npos);
+  EXPECT_GT(plot_area(svg).width, 0.6 * area_width);
+}
+
 TEST(SvgPlotLine, NonFiniteValuesLeaveGaps) {
   LinePlot plot;
   plot.series = {line("loss", {0, 1, 2, 3, 4, 5, 6}, {1, 2, kNaN, 4, 5, kInf, 6})};
@@ -321,6 +335,7 @@ TEST(SvgPlotBars, BarLengthsAreProportionalFromZero) {
     EXPECT_NEAR(number_attribute(bar, "width"), number_attribute(bar, "data-value") * area.width, 0.02) << bar;
   }
   EXPECT_EQ(count_matches(svg, "class=\"category\""), 3u);
+  EXPECT_EQ(count_matches(svg, "class=\"value\"[^>]*>0.75</text>"), 1u);
 }
 
 TEST(SvgPlotBars, NegativeValuesGoLeftOfZero) {
@@ -332,6 +347,11 @@ TEST(SvgPlotBars, NegativeValuesGoLeftOfZero) {
   const double zero = number_attribute(bars[1], "x");
   EXPECT_NEAR(number_attribute(bars[0], "x") + number_attribute(bars[0], "width"), zero, 0.01);
   EXPECT_NEAR(number_attribute(bars[0], "width") / number_attribute(bars[1], "width"), 2.0 / 3.0, 1e-3);
+  // Large values beside their bars with a unit suffix.
+  chart.series = {testing::bars("tokens/s", {48210, 1.5e6})};
+  const std::string svg = chart.svg();
+  EXPECT_EQ(count_matches(svg, "class=\"value\"[^>]*>48.2k</text>"), 1u);
+  EXPECT_EQ(count_matches(svg, "class=\"value\"[^>]*>1.5M</text>"), 1u);
 }
 
 TEST(SvgPlotBars, EmptyChartSaysNoData) {

@@ -47,6 +47,27 @@ std::string num(double value) {
   return text == "-0.00" ? "0.00" : text;
 }
 
+// A value written beside a bar: 3 significant digits, thousands as k/M/G.
+std::string short_value(double value) {
+  static const std::array<std::pair<double, const char*>, 3> units = {{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}}};
+  for (const auto& [unit, suffix] : units)
+    if (std::fabs(value) >= unit) return fmt::format("{:.3g}{}", value / unit, suffix);
+  return fmt::format("{:.3g}", value);
+}
+
+// A legend entry is cut to this many characters (the whole name stays in its
+// tooltip), so one long name cannot squeeze the plot area.
+constexpr size_t kLegendChars = 28;
+
+std::string shortened(const std::string& text, size_t max_chars) {
+  // Byte offsets where UTF-8 characters start.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() <= max_chars) return text;
+  return text.substr(0, starts[max_chars - 1]) + "\u2026";
+}
+
 // `-0` would print as "-0".
 double no_negative_zero(double value) { return value == 0 ? 0.0 : value; }
 
@@ -336,8 +357,8 @@ std::string LinePlot::svg() const {
 
   // Legend entries: every series, then every event kind.
   std::vector<std::string> legend_names;
-  for (const auto& s : series) legend_names.push_back(s.name);
-  for (const auto& e : events) legend_names.push_back(e.name);
+  for (const auto& s : series) legend_names.push_back(shortened(s.name, kLegendChars));
+  for (const auto& e : events) legend_names.push_back(shortened(e.name, kLegendChars));
   const double legend_width = legend_names.empty() ? 0 : 34 + max_text_width(legend_names);
   const double last_x_label = x_map.ticks.labels.empty() ? 0 : text_width(x_map.ticks.labels.back());
 
@@ -418,7 +439,9 @@ std::string LinePlot::svg() const {
                               : fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"none\" stroke=\"{}\"/>",
                                             num(lx + 11), num(ly), e.colour);
       }
-      legend += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", num(lx + 28), num(ly + 4),
+      const std::string& full_name = i < series.size() ? series[i].name : events[i - series.size()].name;
+      legend += fmt::format("<text x=\"{}\" y=\"{}\">{}{}</text>\n", num(lx + 28), num(ly + 4),
+                            full_name != legend_names[i] ? "<title>" + escape_xml(full_name) + "</title>" : "",
                             escape_xml(legend_names[i]));
     }
     out += legend + "</g>\n";
@@ -484,7 +507,7 @@ std::string BarChart::svg() const {
       if (show_values)
         labels += fmt::format("<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"11\">{}</text>",
                               num(value < 0 ? end - 4 : end + 4), num(y + bar_height / 2 + 3),
-                              value < 0 ? "end" : "start", escape_xml(fmt::format("{:.3g}", value)));
+                              value < 0 ? "end" : "start", escape_xml(short_value(value)));
     }
     out += fmt::format("<g class=\"series\" data-series=\"{}\" fill=\"{}\">{}</g>\n", escape_xml(series[s].name),
                        colour, bars);
