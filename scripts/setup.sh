@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libdnnl-dev                # oneDNN: float layers run on its RNN primitives where measured faster
   fortunes                   # the default corpus of the README's main job
+  chromium                   # headless browser check of report pages (scripts/check_html.sh)
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(

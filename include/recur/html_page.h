@@ -1,0 +1,55 @@
+// HtmlPage: one self-contained HTML file (the page of `recur report`) built
+// from headings, paragraphs, tables and inline SVG figures, with its CSS
+// inline and no script and no URL: it opens from disk in any browser, offline.
+// A Content-Security-Policy meta tag forbids every fetch and every script, so
+// a page that tried one would fail loudly in the browser check
+// (scripts/check_html.sh) instead of quietly reaching the network.
+//
+// Layout: <h1>title</h1>, then the blocks in the order they were added; a
+// section() starts a <section> with an <h2> that holds the blocks after it.
+// Text is escaped; SVG is inserted as it is (it must come from svg_plot.h).
+// A figure's plot is wrapped in <div class="plot" data-expected-series="N">
+// when the caller says how many series it must show, which the browser check
+// counts (elements with class "series") in the rendered page.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace recur {
+
+class HtmlPage {
+ public:
+  explicit HtmlPage(std::string title);
+
+  // Starts a new <section> headed by `heading` (ends the previous one).
+  void section(const std::string& heading);
+  void paragraph(const std::string& text);
+  // A table: `header` cells (may be empty: no header row) and rows of cells;
+  // cells that read as numbers are right-aligned.
+  void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+  // An SVG figure with an optional caption. expected_series >= 0 declares the
+  // number of series the browser check must find in it. Throws
+  // std::invalid_argument when `svg` is not an <svg> element.
+  void figure(const std::string& svg, int expected_series = -1, const std::string& caption = "");
+  // One figure shown in several views, one at a time, chosen by buttons (pure
+  // CSS radio buttons: no script), e.g. {{"linear", svg}, {"log", svg_log}}.
+  // The first view is shown first. expected_series applies to each view.
+  // Throws std::invalid_argument for fewer than 2 or more than 6 views.
+  void toggle(const std::vector<std::pair<std::string, std::string>>& views, int expected_series = -1,
+              const std::string& caption = "");
+
+  std::string html() const;
+  // Writes html() to `path`; throws std::runtime_error naming the path when it cannot.
+  void write(const std::filesystem::path& path) const;
+
+ private:
+  std::string title_;
+  std::string body_;
+  bool in_section_ = false;
+  int toggles_ = 0;  // numbers each toggle's radio group, unique in the page
+};
+
+}  // namespace recur
