@@ -14,7 +14,6 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libdnnl-dev                # oneDNN: float layers run on its RNN primitives where measured faster
   fortunes                   # the default corpus of the README's main job
-  chromium                   # headless browser check of report pages (scripts/check_html.sh)
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
@@ -22,6 +21,7 @@ if [ "${1:-}" = "--tests" ]; then
     googletest libgtest-dev libgmock-dev   # the unit suite
     libbenchmark-dev                       # bench/ micro-benchmarks (built with the suite)
     python3 python3-torch python3-numpy    # PyTorch references and the comparison in bench/
+    chromium                               # headless browser check of HTML pages (scripts/check_html.sh)
   )
 elif [ $# -gt 0 ]; then
   echo "usage: bash scripts/setup.sh [--tests]" >&2
