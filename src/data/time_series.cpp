@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 #include "recur/data_error.h"
@@ -201,8 +202,9 @@ class TimeSeriesBuilder {
     }
     check_date_order();
     if (options_.missing == MissingPolicy::ForwardFill || options_.missing == MissingPolicy::Interpolate)
-      drop_unfillable_leading_rows();
-    if (order_.empty()) throw DataError(table_.path, 0, "", "no data rows left; the file needs rows below its header");
+      find_unfillable_leading_rows();
+    if (static_cast<int64_t>(order_.size()) <= leading_rows_)
+      throw DataError(table_.path, 0, "", "no data rows left; the file needs rows below its header");
   }
 
   void check_date_order() {
@@ -222,7 +224,10 @@ class TimeSeriesBuilder {
     }
   }
 
-  void drop_unfillable_leading_rows() {
+  // Rows before every column has had a value cannot be filled (a backward fill
+  // would use the future). They stay in order_ until the fill has run, since
+  // their values may fill later rows; leading_rows_ says how many to drop then.
+  void find_unfillable_leading_rows() {
     size_t first_complete = 0;
     const auto first_present = [&](auto present, int64_t column) {
       for (size_t i = 0; i < order_.size(); ++i)
@@ -237,8 +242,8 @@ class TimeSeriesBuilder {
       first_complete = std::max(
           first_complete,
           first_present([&](int64_t r) { return parsed_.categorical[c][r].has_value(); }, categorical_columns_[c]));
-    order_.erase(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(first_complete));
-    rows_dropped_ += static_cast<int64_t>(first_complete);
+    leading_rows_ = static_cast<int64_t>(first_complete);
+    rows_dropped_ += leading_rows_;
   }
 
   SplitBoundaries split(int64_t rows) const {
@@ -257,12 +262,16 @@ class TimeSeriesBuilder {
     s.targets_as_inputs = options_.targets_as_inputs;
     s.target_count = target_count_;
     s.rows_dropped = rows_dropped_;
-    const auto rows = static_cast<int64_t>(order_.size());
-    for (const int64_t r : order_) s.file_rows.push_back(table_.file_rows[r]);
+    const std::span<const int64_t> kept = std::span(order_).subspan(static_cast<size_t>(leading_rows_));
+    const auto rows = static_cast<int64_t>(kept.size());
+    for (const int64_t r : kept) s.file_rows.push_back(table_.file_rows[r]);
     if (!parsed_.dates.empty())
-      for (const int64_t r : order_) s.dates.push_back(*parsed_.dates[r]);
+      for (const int64_t r : kept) s.dates.push_back(*parsed_.dates[r]);
     s.split = split(rows);
-    const int64_t part_ends[] = {s.split.train_end, s.split.validation_end, s.split.total};
+    // The fill runs over the leading rows too (they are history of the
+    // training part); part ends are in positions of order_.
+    const int64_t part_ends[] = {leading_rows_ + s.split.train_end, leading_rows_ + s.split.validation_end,
+                                 leading_rows_ + s.split.total};
 
     const auto width = static_cast<int64_t>(numeric_columns_.size());
     s.numeric.assign(static_cast<size_t>(rows * width), 0.0);
@@ -270,9 +279,9 @@ class TimeSeriesBuilder {
       s.numeric_names.push_back(table_.header[numeric_columns_[c]]);
       std::vector<double> column;
       for (const int64_t r : order_) column.push_back(parsed_.numeric[c][r]);
-      s.cells_filled += std::count_if(column.begin(), column.end(), [](double v) { return std::isnan(v); });
+      s.cells_filled += std::count_if(column.begin() + leading_rows_, column.end(), [](double v) { return std::isnan(v); });
       fill_missing(column, options_.missing, part_ends);
-      for (int64_t i = 0; i < rows; ++i) s.numeric[i * width + c] = column[i];
+      for (int64_t i = 0; i < rows; ++i) s.numeric[i * width + c] = column[leading_rows_ + i];
     }
 
     std::vector<std::vector<double>> encoded_columns;
@@ -287,13 +296,14 @@ class TimeSeriesBuilder {
 
   void encode_categorical(TimeSeries& s, size_t c, std::vector<std::vector<double>>& out) {
     const std::string& name = table_.header[categorical_columns_[c]];
-    std::vector<std::string> levels_in_order;  // the rows' levels, carried forward where missing
+    std::vector<std::string> levels_in_order;  // the kept rows' levels, carried forward where missing
     std::optional<std::string> last;
-    for (const int64_t r : order_) {
+    for (size_t i = 0; i < order_.size(); ++i) {
+      const int64_t r = order_[i];
       if (parsed_.categorical[c][r]) last = parsed_.categorical[c][r];
-      else if (options_.missing == MissingPolicy::ForwardFill || options_.missing == MissingPolicy::Interpolate)
-        ++s.cells_filled;
-      levels_in_order.push_back(*last);  // leading missing rows were dropped, so `last` is set
+      else if (static_cast<int64_t>(i) >= leading_rows_) ++s.cells_filled;
+      // Past the leading rows every column has had a value, so `last` is set.
+      if (static_cast<int64_t>(i) >= leading_rows_) levels_in_order.push_back(*last);
     }
     std::vector<std::string> levels;
     if (const auto fixed = options_.categories.find(name); fixed != options_.categories.end()) {
@@ -339,7 +349,8 @@ class TimeSeriesBuilder {
   std::vector<int64_t> date_columns_, categorical_columns_, numeric_columns_;
   int64_t target_count_ = 0;
   ParsedRows parsed_;
-  std::vector<int64_t> order_;  // records that become rows, in time order
+  std::vector<int64_t> order_;  // records that become rows, in time order (after leading_rows_)
+  int64_t leading_rows_ = 0;    // unfillable leading records of order_, dropped after the fill
   int64_t rows_dropped_ = 0;
 };
 
