@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fmt/format.h>
+
 #include <sstream>
 #include <string>
 
@@ -20,14 +22,19 @@ std::string fmt_number(double v) {
 
 TimeSeries series_from(const std::vector<std::vector<double>>& targets) {
   std::string csv;
-  for (size_t k = 0; k < targets.size(); ++k) csv += (k ? ",y" : "y") + std::to_string(k);
-  csv += "\n";
+  for (size_t k = 0; k < targets.size(); ++k) {
+    csv += fmt::format("{}y{}", k > 0 ? "," : "", k);
+  }
+  csv += '\n';
   for (size_t r = 0; r < targets[0].size(); ++r) {
-    for (size_t k = 0; k < targets.size(); ++k) csv += (k ? "," : "") + fmt_number(targets[k][r]);
-    csv += "\n";
+    for (size_t k = 0; k < targets.size(); ++k) {
+      if (k > 0) csv += ',';
+      csv += fmt_number(targets[k][r]);
+    }
+    csv += '\n';
   }
   TimeSeriesOptions o;
-  for (size_t k = 0; k < targets.size(); ++k) o.targets.push_back("y" + std::to_string(k));
+  for (size_t k = 0; k < targets.size(); ++k) o.targets.push_back(fmt::format("y{}", k));
   o.split = {0, 0};
   return build_time_series(parse_csv(csv, "tiny.csv"), o);
 }

@@ -102,7 +102,9 @@ TEST(ForecastRealFiles, PollutionWithItsGapsAndWindDirection) {
         const double after = next < s.rows() ? number(raw.rows[next + 24][pm]) : before;
         ASSERT_GE(v, std::min(before, after)) << "row " << r;
         ASSERT_LE(v, std::max(before, after)) << "row " << r;
-        if (policy == MissingPolicy::ForwardFill) ASSERT_EQ(v, before);
+        if (policy == MissingPolicy::ForwardFill) {
+          ASSERT_EQ(v, before);
+        }
       }
     }
     // One-hot rows have exactly one 1 (every level appears in training).

@@ -20,11 +20,11 @@ SplitBoundaries boundaries(int64_t train_end, int64_t validation_end, int64_t to
 
 TEST(ForecastWindows, TheHeaderExample) {
   const SplitBoundaries split = boundaries(10, 14, 18);
-  const WindowShape shape{3, 2};
-  EXPECT_EQ(window_starts(split, SeriesPart::Train, shape), (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  const WindowShape shape{3, 1};
+  EXPECT_EQ(window_starts(split, SeriesPart::Train, shape), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(window_starts(split, SeriesPart::Validation, shape), (std::vector<int64_t>{10}));
   EXPECT_EQ(window_starts(split, SeriesPart::Test, shape), (std::vector<int64_t>{14}));
-  EXPECT_TRUE(window_starts(split, SeriesPart::Validation, {3, 3}).empty());
+  EXPECT_TRUE(window_starts(split, SeriesPart::Validation, {3, 2}).empty());
 }
 
 TEST(ForecastWindows, NoWindowCrossesASplitBoundary) {

@@ -91,7 +91,7 @@ TEST(TimeSeries, NonNumericValueNamesRowAndColumn) {
 
 TEST(TimeSeries, MissingValueUnderErrorNamesRowAndColumn) {
   for (const std::string missing : {"NA", "NaN", "", " NA "}) {
-    const DataError e = series_error("t,x,y\n1,1,1\n2,2," + missing + "\n3,3,3\n", options_for({"x"}, {"t"}));
+    const DataError e = series_error("t,x,y\n1,1,1\n2,2," + missing + "\n3,3,3\n", options_for({"x"}));
     EXPECT_EQ(e.row, 3) << "'" << missing << "'";
     EXPECT_EQ(e.column, "y");
     EXPECT_NE(std::string(e.what()).find("--missing"), std::string::npos);

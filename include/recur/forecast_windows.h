@@ -2,8 +2,9 @@
 // rows after them as the target, taken inside one split part only.
 //
 //   rows    0 1 2 3 4 5 6 7 8 9 | 10 11 12 13 | 14 15 16 17   (train | validation | test)
-//   lookback 3, horizon 2: window start s reads rows [s, s+3), predicts [s+3, s+5)
-//   train starts 0..5, validation starts 10 only (10..11 in, 12..13 out), test 14 only
+//   lookback 3, horizon 1: window start s reads rows [s, s+3), predicts row s+3
+//   train starts 0..6, validation 10 only (10..12 in, 13 out), test 14 only;
+//   with horizon 2 the 4-row validation and test parts hold no window
 //
 // No window crosses a split boundary: its input rows as well as its target
 // rows lie in the part. Windows overlap (stride 1); consecutive starts differ

@@ -53,7 +53,8 @@ void fill_missing(std::vector<double>& column, MissingPolicy policy, std::span<c
           policy == MissingPolicy::Interpolate && next_observed < n && part_of(next_observed) == part_of(g);
       if (may_look_ahead) {
         const double w = static_cast<double>(g - last_observed) / static_cast<double>(next_observed - last_observed);
-        column[g] = (1 - w) * column[last_observed] + w * column[next_observed];
+        // a + w (b - a) stays within [a, b], and is exactly a where a == b.
+        column[g] = column[last_observed] + w * (column[next_observed] - column[last_observed]);
       } else {
         column[g] = column[last_observed];
       }

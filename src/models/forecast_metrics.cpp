@@ -45,7 +45,9 @@ struct ErrorSums {
 }  // namespace
 
 nlohmann::json ErrorMetrics::to_json() const {
-  return {{"rmse", rmse}, {"mae", mae}, {"mape", mape}, {"smape", smape}, {"count", count}, {"mape_count", mape_count}};
+  // No MAPE (every actual zero) is null, not a NaN number.
+  const nlohmann::json percentage = std::isnan(mape) ? nlohmann::json(nullptr) : nlohmann::json(mape);
+  return {{"rmse", rmse}, {"mae", mae}, {"mape", percentage}, {"smape", smape}, {"count", count}, {"mape_count", mape_count}};
 }
 
 nlohmann::json ForecastMetrics::to_json() const {
