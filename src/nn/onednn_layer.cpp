@@ -53,6 +53,25 @@ Policy policy() {
 
 void set_policy(Policy p) { policy_override() = p; }
 
+}  // namespace recur::onednn
+
+namespace recur {
+
+double step_flops_per_token(const RecurrentOptions& options) {
+  const CellInfo& cell = cell_info(options.cell);
+  const double H = double(options.hidden_size);
+  double sum = 0;
+  for (int64_t layer = 0; layer < options.num_layers; ++layer) {
+    const double in = layer == 0 ? double(options.input_size) : double(options.directions()) * H;
+    sum += 3.0 * 2.0 * H * (double(cell.input_blocks) * in + double(cell.hidden_blocks) * H);
+  }
+  return sum / double(options.num_layers);
+}
+
+}  // namespace recur
+
+namespace recur::onednn {
+
 bool worth_full_length(int64_t batch, double flops_per_token) {
   if (policy() == Policy::Always) return true;
   // Measured on 2 cores, 2-layer stacks at full length (docs/benchmarks.md):
