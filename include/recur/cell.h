@@ -47,6 +47,8 @@ const CellInfo& cell_info(CellKind cell);
 // std::invalid_argument on an unknown name, listing the known ones.
 std::string cell_name(CellKind cell);
 CellKind parse_cell(const std::string& name);
+// The names parse_cell reads, for messages: "rnn_tanh, rnn_relu, lstm or gru".
+std::string known_cell_names();
 // Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
 int64_t gate_count(CellKind cell);
 

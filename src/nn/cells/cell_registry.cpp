@@ -34,16 +34,19 @@ std::string cell_name(CellKind cell) { return std::string(cell_info(cell).name);
 int64_t gate_count(CellKind cell) { return cell_info(cell).gates; }
 
 CellKind parse_cell(const std::string& name) {
+  for (const CellSpec* s : all_cells())
+    if (s->info.name == name || (!s->info.alias.empty() && s->info.alias == name)) return s->info.kind;
+  throw std::invalid_argument("unknown cell '" + name + "' (expected " + known_cell_names() + ")");
+}
+
+std::string known_cell_names() {
   std::vector<std::string_view> names;  // each kind once, in registry order
-  for (const CellSpec* s : all_cells()) {
-    const CellInfo& info = s->info;
-    if (info.name == name || (!info.alias.empty() && info.alias == name)) return info.kind;
-    if (names.empty() || names.back() != info.name) names.push_back(info.name);
-  }
-  std::string expected;
+  for (const CellSpec* s : all_cells())
+    if (names.empty() || names.back() != s->info.name) names.push_back(s->info.name);
+  std::string list;
   for (size_t i = 0; i < names.size(); ++i)
-    expected += (i == 0 ? "" : i + 1 < names.size() ? ", " : " or ") + std::string(names[i]);
-  throw std::invalid_argument("unknown cell '" + name + "' (expected " + expected + ")");
+    list += (i == 0 ? "" : i + 1 < names.size() ? ", " : " or ") + std::string(names[i]);
+  return list;
 }
 
 std::string gru_reset_name(GruReset reset) { return reset == GruReset::AfterProduct ? "after" : "before"; }
