@@ -35,17 +35,21 @@
 //   h' = tanh(W_hh (r * h) + tanh(x) + b_h) * z + h * (1 - z)
 //   1. a CellKind value in include/recur/cell.h (CellKind::Mut1);
 //   2. one file src/nn/cells/mut1_cell.cpp with its kernels (shapes in
-//      comments) and `const CellSpec& mut1_cell()`: gate order z, r, h; gates
-//      3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2 (W_hr, W_hh at gate
-//      blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1 (r * h, for the W_hh
-//      gradient, as gru_reset_before_cell.cpp keeps it), onednn None; forward:
-//      the r product, the reset, the h product on r * h, the state update;
-//      backward its mirror; hidden_gradients the two blocks' products (as
+//      comments), a class template Mut1Steps<T> with static forward and
+//      backward (as lstm_cell.cpp), and `const CellSpec& mut1_cell()`: name
+//      "mut1" (parse_cell and cell_name read it from the registry), gate
+//      order z, r, h; gates 3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2
+//      (W_hr, W_hh: gate blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1
+//      (r * h, for the W_hh gradient), onednn None. forward: the r product,
+//      the reset, the h product on r * h, the state update; backward its
+//      mirror; hidden_gradients the two blocks' products (as
 //      gru_reset_before_cell.cpp does); project_direct adds tanh(x) to gate
 //      block 2 of every step at once and project_direct_backward adds its
-//      gradient to grad_x (it needs I = H: say so in its validate);
-//   3. its line in src/nn/cells/cell_registry.cpp.
-//   recurrent.cpp, recurrent_stepper.cpp and the oneDNN layer stay as they are.
+//      gradient to grad_x; validate requires I = H (and one direction);
+//   3. its declaration in src/nn/cells/cells.h and its line in
+//      src/nn/cells/cell_registry.cpp.
+//   recurrent.cpp, recurrent_stepper.cpp and the oneDNN layer stay as they
+//   are: the layer takes recur's kernels for a cell without a primitive.
 #pragma once
 
 #include <cstdint>
