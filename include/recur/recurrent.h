@@ -15,6 +15,21 @@
 // step one recurrent GEMM and one fused pointwise kernel; backward mirrors it
 // and computes weight gradients as single GEMMs over all steps. Workspaces are
 // sized once per shape; nothing is allocated inside the time loop.
+//
+// Memory (recur's own kernels; elements x sizeof(T)). What forward keeps for
+// backward, per layer l and direction, with G gates, H hidden units:
+//   gates   T*B*G*H           every step's gate activations
+//   states  (T+1)*B*H         h0 and every step's h
+//   cells   (T+1)*B*H         LSTM only: c0 and every step's c
+//   aux     T*B*aux*H         GRU only, aux = 1: W_hn h + b_hn (reset after) or r * h (reset before)
+// plus, for the stack, the outputs of layers 0..L-2, T*B*D*H each (twice with
+// dropout: the masked copy). So the saved total is
+//   L*D*(T*B*G*H + (T+1)*B*H*(1 + lstm) + T*B*H*gru) + (L-1)*T*B*D*H*(1 + dropout)
+// Workspaces, reused across calls and layers: backward's gate gradients
+// T*B*G*H (twice for PyTorch's GRU, whose W_hh gradient differs), two layer
+// gradients T*B*D*H each, and per step O(B*G*H). For an LSTM with T=50, B=32,
+// H=256, L=2, D=1: 2*(1.64M + 0.84M) + 0.41M = 5.4M floats = 21 MB.
+// The oneDNN engine (float) keeps its own workspaces instead (onednn_layer.h).
 #pragma once
 
 #include <cstdint>
@@ -23,24 +38,12 @@
 #include <string>
 #include <string_view>
 
+#include "recur/cell.h"
 #include "recur/parameter.h"
 #include "recur/rng.h"
 #include "recur/tensor.h"
 
 namespace recur {
-
-enum class CellKind { RnnTanh, RnnRelu, Lstm, Gru };
-
-// "rnn_tanh", "rnn_relu", "lstm", "gru" (and back; throws on an unknown name).
-std::string cell_name(CellKind cell);
-CellKind parse_cell(const std::string& name);
-// Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
-int64_t gate_count(CellKind cell);
-
-enum class GruReset {
-  AfterProduct,   // PyTorch / cuDNN: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
-  BeforeProduct,  // Cho et al. 2014:  n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)
-};
 
 struct RecurrentOptions {
   CellKind cell = CellKind::Lstm;
@@ -56,6 +59,12 @@ struct RecurrentOptions {
   // Throws std::invalid_argument naming the offending option.
   void validate() const;
 };
+
+// A training step's FLOPs (forward 2*H*(input_blocks*I_l + hidden_blocks*H),
+// backward twice that) per token, for one layer and direction, averaged over
+// the layers: what the engine choice weighs (src/nn/onednn_engine.cpp), and
+// what `recur bench` counts.
+double step_flops_per_token(const RecurrentOptions& options);
 
 // Initial or final states; `c` is used by LSTM only. An empty tensor means zeros
 // (as an input) or "no gradient arrives here" (as an upstream gradient).

@@ -11,6 +11,8 @@
 
 namespace recur {
 
+struct CellSpec;
+
 template <typename T>
 class RecurrentStepper {
  public:
@@ -41,8 +43,10 @@ class RecurrentStepper {
   void recur_layer(const LayerWeights& w, int64_t batch, T* gates, T* h, T* c);
 
   RecurrentOptions options_;
+  const CellSpec* cell_;  // what one step computes (src/nn/cell.h)
   std::vector<LayerWeights> layers_;
-  Tensor<T> gates_, recurrent_, recurrent_n_, scratch_, next_h_;
+  Tensor<T> gates_, projected_, aux_, step_scratch_, next_h_;
+  mutable Tensor<T> bias_row_;  // project's workspace
 };
 
 }  // namespace recur

@@ -38,7 +38,7 @@ bool config_bool(const json& config, const char* key, const std::string& source)
 // reported instead of half-checked.
 std::set<std::string> expected_tensor_names(const ReferenceConfig& config, const std::vector<std::string>& parameters) {
   std::set<std::string> names = {"input", "h0", "grad_output", "grad_hn", "output", "hn", "grad_input", "grad_h0"};
-  if (config.options.cell == CellKind::Lstm) names.insert({"c0", "grad_cn", "cn", "grad_c0"});
+  if (cell_info(config.options.cell).cell_state) names.insert({"c0", "grad_cn", "cn", "grad_c0"});
   for (const std::string& p : parameters) {
     names.insert(p);
     names.insert("grad." + p);
@@ -126,7 +126,7 @@ TensorComparison compare(const std::string& name, const Tensor<T>& actual, const
 template <typename T>
 std::vector<TensorComparison> run_in_precision(const SafetensorsFile& file, const ReferenceConfig& config) {
   const RecurrentOptions& o = config.options;
-  const bool lstm = o.cell == CellKind::Lstm;
+  const bool lstm = cell_info(o.cell).cell_state;  // carries c
   const int64_t steps = config.seq_len, batch = config.batch, hidden = o.hidden_size;
   const Shape state_shape = {o.num_layers * o.directions(), batch, hidden};
   const Shape output_shape = {steps, batch, o.directions() * hidden};
@@ -139,9 +139,9 @@ std::vector<TensorComparison> run_in_precision(const SafetensorsFile& file, cons
   // actually holds first, so a corrupt size cannot ask for gigabytes.
   require_shape(file, "input", input_shape, input_meaning);
   require_shape(file, "h0", state_shape, state_meaning);
-  const int64_t gate_rows = gate_count(o.cell) * hidden;
-  require_shape(file, "weight_ih_l0", {gate_rows, o.input_size}, "gates*hidden_size, input_size");
-  require_shape(file, "weight_hh_l0", {gate_rows, hidden}, "gates*hidden_size, hidden_size");
+  const CellInfo& cell = cell_info(o.cell);
+  require_shape(file, "weight_ih_l0", {cell.input_blocks * hidden, o.input_size}, "gates*hidden_size, input_size");
+  require_shape(file, "weight_hh_l0", {cell.hidden_blocks * hidden, hidden}, "gates*hidden_size, hidden_size");
 
   Rng unused_rng(0);  // parameters are overwritten from the file below
   Recurrent<T> layer(o, unused_rng);
@@ -216,7 +216,7 @@ ReferenceConfig parse_reference_config(const std::string& json_text, const std::
   RecurrentOptions& o = result.options;
   if (!config.contains("cell") || !config["cell"].is_string())
     throw case_error(source, std::string("metadata '") + kReferenceMetadataKey +
-                                 "' needs \"cell\": one of rnn_tanh, rnn_relu, lstm, gru");
+                                 "' needs \"cell\": one of " + known_cell_names());
   try {
     o.cell = parse_cell(config["cell"].get<std::string>());
   } catch (const std::exception& e) {

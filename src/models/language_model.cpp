@@ -24,7 +24,7 @@ V required(const nlohmann::json& json, const char* key) {
 
 nlohmann::json LanguageModelConfig::to_json() const {
   return {{"cell", cell_name(cell)},
-          {"gru_reset", gru_reset == GruReset::AfterProduct ? "after" : "before"},
+          {"gru_reset", gru_reset_name(gru_reset)},
           {"vocab_size", vocab_size},
           {"embedding_size", embedding_size},
           {"hidden_size", hidden_size},
@@ -36,10 +36,11 @@ LanguageModelConfig LanguageModelConfig::from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("model configuration is not a JSON object");
   LanguageModelConfig c;
   c.cell = parse_cell(required<std::string>(json, "cell"));
-  const std::string reset = json.value("gru_reset", std::string("after"));
-  if (reset != "after" && reset != "before")
-    throw std::invalid_argument("model configuration has gru_reset '" + reset + "' (expected after or before)");
-  c.gru_reset = reset == "after" ? GruReset::AfterProduct : GruReset::BeforeProduct;
+  try {
+    c.gru_reset = parse_gru_reset(json.value("gru_reset", gru_reset_name(GruReset::AfterProduct)));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("model configuration: ") + e.what());
+  }
   c.vocab_size = required<int64_t>(json, "vocab_size");
   c.embedding_size = required<int64_t>(json, "embedding_size");
   c.hidden_size = required<int64_t>(json, "hidden_size");

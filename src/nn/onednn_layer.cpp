@@ -1,5 +1,6 @@
-// OnednnLayer: see onednn_layer.h. Built only with oneDNN (RECUR_HAVE_ONEDNN);
-// without it, enabled() is false and Recurrent never constructs one.
+// OnednnLayer, the primitive runs: see onednn_layer.h. Built only with oneDNN
+// (RECUR_HAVE_ONEDNN); without it, enabled() is false and Recurrent never
+// constructs one.
 //
 // A forward is a list of runs, one primitive call each: a full-length batch is
 // one run for all directions; with lengths, each direction is a chain of runs
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "nn/length_segments.h"
+#include "nn/onednn_rows.h"
 #include "nn/scratch_buffer.h"
 
 #ifdef RECUR_HAVE_ONEDNN
@@ -28,55 +30,8 @@
 
 namespace recur::onednn {
 
-namespace {
-
-Policy policy_from_environment() {
-  const char* e = std::getenv("RECUR_ENGINE");
-  const std::string engine = e ? e : "";
-  if (engine == "") return Policy::Auto;
-  if (engine == "onednn") return Policy::Always;
-  if (engine == "recur") return Policy::Never;
-  throw std::invalid_argument("RECUR_ENGINE must be recur or onednn (or unset), got '" + engine + "'");
-}
-
-std::optional<Policy>& policy_override() {
-  static std::optional<Policy> chosen;
-  return chosen;
-}
-
-}  // namespace
-
-Policy policy() {
-  static const Policy from_environment = policy_from_environment();
-  return policy_override().value_or(from_environment);
-}
-
-void set_policy(Policy p) { policy_override() = p; }
-
-bool worth_full_length(int64_t batch, double flops_per_token) {
-  if (policy() == Policy::Always) return true;
-  // Measured on 2 cores, 2-layer stacks at full length (docs/benchmarks.md):
-  // oneDNN ran 0.79-0.94x of our kernels at 0.6-0.8 MFLOP per time step (a
-  // training step's, per layer), 1.00-1.15x at 1.6 MFLOP and 1.47x at 6.3.
-  constexpr double kMinFlopsPerStep = 1.2e6;
-  return static_cast<double>(batch) * flops_per_token >= kMinFlopsPerStep;
-}
-
-bool worth_segmenting(const LengthSegments& segments, double flops_per_token) {
-  if (policy() == Policy::Always) return true;
-  // Measured by bench/varlen_sweep on 2 cores (docs/benchmarks.md): where a
-  // call averaged 73 MFLOP or more, segments beat our kernels on every shape
-  // (1.07-1.59x); at 33 MFLOP or less they ranged from 0.57x (H 32, lengths
-  // drawn anew every batch) to 1.07x.
-  constexpr double kMinFlopsPerCall = 40e6;
-  double tokens = 0;  // one call per segment, per layer and direction
-  for (const TimeSegment& seg : segments.segments) tokens += static_cast<double>(seg.steps() * seg.batch);
-  return tokens / static_cast<double>(segments.segments.size()) * flops_per_token >= kMinFlopsPerCall;
-}
-
 #ifndef RECUR_HAVE_ONEDNN
 
-bool enabled() { return false; }
 struct OnednnLayer::Impl {};
 OnednnLayer::OnednnLayer(const RecurrentOptions&, int64_t, const DirectionParameters*) {
   throw std::logic_error("recur was built without oneDNN");
@@ -88,8 +43,6 @@ void OnednnLayer::backward(const float*, const float*, const float*, float*, flo
 
 #else
 
-bool enabled() { return policy() != Policy::Never; }
-
 namespace {
 
 using dt = dnnl::memory::data_type;
@@ -99,80 +52,6 @@ using dnnl::memory;
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;
-}
-
-// A run's rows in the caller's sequence data [T, B, W]: steps seg.t0.., rows
-// order[0..seg.batch), columns [offset, offset + width). A run's own copy is
-// dense [steps, batch, width].
-struct RowView {
-  int64_t B, W, offset, width;
-  const int64_t* order;
-  bool identity;  // order[r] == r
-  bool contiguous(const TimeSegment& seg) const { return identity && seg.batch == B && width == W; }
-};
-
-// Copies this large (floats) are split between the threads: with lengths,
-// every layer gathers and scatters its whole input and output.
-constexpr int64_t kParallelCopy = 1 << 16;
-
-// from == nullptr reads zeros.
-void gather_steps(const float* from, const RowView& v, const TimeSegment& seg, float* to) {
-  const int64_t block = seg.steps() * seg.batch * v.width;
-  if (from == nullptr) {
-    std::fill_n(to, block, 0.0f);
-  } else if (v.contiguous(seg)) {
-    std::memcpy(to, from + seg.t0 * v.B * v.W, sizeof(float) * block);
-  } else {
-#pragma omp parallel for schedule(static) if (block >= kParallelCopy)
-    for (int64_t t = 0; t < seg.steps(); ++t)
-      for (int64_t r = 0; r < seg.batch; ++r)
-        std::memcpy(to + (t * seg.batch + r) * v.width, from + ((seg.t0 + t) * v.B + v.order[r]) * v.W + v.offset,
-                    sizeof(float) * v.width);
-  }
-}
-
-void scatter_steps(const float* from, const RowView& v, const TimeSegment& seg, bool add, float* to) {
-#pragma omp parallel for schedule(static) if (seg.steps() * seg.batch * v.width >= kParallelCopy)
-  for (int64_t t = 0; t < seg.steps(); ++t)
-    for (int64_t r = 0; r < seg.batch; ++r) {
-      const float* src = from + (t * seg.batch + r) * v.width;
-      float* dst = to + ((seg.t0 + t) * v.B + v.order[r]) * v.W + v.offset;
-      if (add)
-        for (int64_t j = 0; j < v.width; ++j) dst[j] += src[j];
-      else
-        std::memcpy(dst, src, sizeof(float) * v.width);
-    }
-}
-
-// A run's state block [count, batch, H] against the caller's [D, B, H]
-// (directions first..first+count, rows order[r]); rows [r0, r1) of each direction.
-struct StateView {
-  int64_t B, H, first, count;
-  const int64_t* order;
-};
-
-// caller == nullptr reads zeros.
-void load_state_rows(const float* caller, const StateView& v, int64_t batch, int64_t r0, int64_t r1, float* block) {
-  for (int64_t d = 0; d < v.count; ++d)
-    for (int64_t r = r0; r < r1; ++r) {
-      float* dst = block + (d * batch + r) * v.H;
-      if (caller == nullptr) std::fill_n(dst, v.H, 0.0f);
-      else std::memcpy(dst, caller + ((v.first + d) * v.B + v.order[r]) * v.H, sizeof(float) * v.H);
-    }
-}
-
-void store_state_rows(const float* block, const StateView& v, int64_t batch, int64_t r0, int64_t r1, float* caller) {
-  for (int64_t d = 0; d < v.count; ++d)
-    for (int64_t r = r0; r < r1; ++r)
-      std::memcpy(caller + ((v.first + d) * v.B + v.order[r]) * v.H, block + (d * batch + r) * v.H,
-                  sizeof(float) * v.H);
-}
-
-// Rows [0, rows) of each direction from one run's state block to the next's.
-void carry_state_rows(const float* from, int64_t from_batch, float* to, int64_t to_batch, int64_t rows,
-                      int64_t count, int64_t H) {
-  for (int64_t d = 0; d < count; ++d)
-    std::memcpy(to + d * to_batch * H, from + d * from_batch * H, sizeof(float) * rows * H);
 }
 
 // A reorder between two memories that stay put, made once: making one costs
@@ -236,14 +115,21 @@ struct Run {
 }  // namespace
 
 struct OnednnLayer::Impl {
-  RecurrentOptions options;
-  int64_t I = 0, H = 0, G = 0, D = 0, bias_gates = 0;
-  std::vector<DirectionParameters> params;
-  bool lstm = false, gru = false, lbr = false;  // lbr: PyTorch's GRU (reset after the product)
+  Impl(const CellSpec& spec, const RecurrentOptions& options, int64_t input_size,
+       const DirectionParameters* directions)
+      : cell(spec.onednn),
+        I(input_size),
+        H(options.hidden_size),
+        G(spec.info.gates),
+        D(options.directions()),
+        lstm(spec.info.cell_state),
+        staged(spec.onednn, D, G, H, I, directions) {}
 
-  // Parameters and their gradients in plain layouts: weights ldgoi = PyTorch's
-  // [G*H, in] per direction, in oneDNN's gate order.
-  std::vector<float> wl_user, wi_user, bias_user, dwl_user, dwi_user, dbias_user;
+  OnednnCell cell;  // which primitive runs the layer
+  int64_t I = 0, H = 0, G = 0, D = 0;
+  bool lstm = false;  // carries the cell state c
+
+  StagedParameters staged;  // the parameters in oneDNN's plain layouts (onednn_weights.h)
   Group full;           // every direction, one call
   Group single[2];      // one direction each, for segment chains
 
@@ -257,17 +143,12 @@ struct OnednnLayer::Impl {
   ScratchBuffer diff_dst, diff_src, diff_dst_h, diff_dst_c, diff_src_h[2], diff_src_c[2];
   dnnl::stream stream{cpu_engine()};
 
-  // oneDNN gate g holds PyTorch gate perm(g): both GRUs swap r and z.
-  int64_t perm(int64_t g) const { return gru && g < 2 ? 1 - g : g; }
-
   void init_groups();
   std::shared_ptr<Primitives> primitives(Group& group, int64_t steps, int64_t batch);
   void plan_runs(bool chains);
   void lay_out_runs(bool own_outputs);
   void point_at_parameters(Group& group);
   bool weights_staged() const;  // whether the groups in use read staged weights
-  void stage_parameters();
-  void scatter_gradients();
   StateView state_view(const Group& g) const { return {B, H, g.first, g.count, segments.order.data()}; }
   // A group's columns of y (or dy): [T, B, D*H].
   RowView output_view(const Group& g) const {
@@ -280,27 +161,21 @@ struct OnednnLayer::Impl {
 void OnednnLayer::Impl::init_groups() {
   // Staged weights only where some group needs them (memory: each copy is the
   // size of the layer's weights).
-  if (gru || D == 2) {
-    wl_user.assign(D * G * H * I, 0.0f);
-    wi_user.assign(D * G * H * H, 0.0f);
-    dwl_user.assign(wl_user.size(), 0.0f);
-    dwi_user.assign(wi_user.size(), 0.0f);
-  }
-  bias_user.assign(D * bias_gates * H, 0.0f);
-  dbias_user.assign(bias_user.size(), 0.0f);
+  if (!staged.direct(1) || D == 2) staged.allocate_weights();
+  const int64_t bias_gates = staged.bias_gates;
   auto& eng = cpu_engine();
   auto views = [&](Group& g) {
     const memory::desc wl_md({1, g.count, I, G, H}, dt::f32, tag::ldgoi);
     const memory::desc wi_md({1, g.count, H, G, H}, dt::f32, tag::ldgoi);
     const memory::desc bias_md({1, g.count, bias_gates, H}, dt::f32, tag::ldgo);
-    g.direct = g.count == 1 && !gru;
+    g.direct = staged.direct(g.count);
     // Direct handles are set from the Parameters before every use.
-    g.wl_user = memory(wl_md, eng, g.direct ? nullptr : wl_user.data() + g.first * G * H * I);
-    g.wi_user = memory(wi_md, eng, g.direct ? nullptr : wi_user.data() + g.first * G * H * H);
-    g.dwl_user = memory(wl_md, eng, g.direct ? nullptr : dwl_user.data() + g.first * G * H * I);
-    g.dwi_user = memory(wi_md, eng, g.direct ? nullptr : dwi_user.data() + g.first * G * H * H);
-    g.bias_user = memory(bias_md, eng, bias_user.data() + g.first * bias_gates * H);
-    g.dbias_user = memory(bias_md, eng, dbias_user.data() + g.first * bias_gates * H);
+    g.wl_user = memory(wl_md, eng, g.direct ? nullptr : staged.wl.data() + g.first * G * H * I);
+    g.wi_user = memory(wi_md, eng, g.direct ? nullptr : staged.wi.data() + g.first * G * H * H);
+    g.dwl_user = memory(wl_md, eng, g.direct ? nullptr : staged.dwl.data() + g.first * G * H * I);
+    g.dwi_user = memory(wi_md, eng, g.direct ? nullptr : staged.dwi.data() + g.first * G * H * H);
+    g.bias_user = memory(bias_md, eng, staged.bias.data() + g.first * bias_gates * H);
+    g.dbias_user = memory(bias_md, eng, staged.dbias.data() + g.first * bias_gates * H);
   };
   full.first = 0;
   full.count = D;
@@ -325,7 +200,7 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
   const memory::desc src({steps, batch, I}, dt::f32, tag::tnc);
   const memory::desc dst({steps, batch, g.count * H}, dt::f32, tag::tnc);
   const memory::desc iter({1, g.count, batch, H}, dt::f32, tag::ldnc);
-  const memory::desc bias({1, g.count, bias_gates, H}, dt::f32, tag::ldgo);
+  const memory::desc bias({1, g.count, staged.bias_gates, H}, dt::f32, tag::ldgo);
   const bool fixed = static_cast<bool>(g.wl_fwd);
   auto fmt = [&](const memory& m, const memory::dims& dims) {
     return fixed ? m.get_desc() : memory::desc(dims, dt::f32, tag::any);
@@ -338,25 +213,25 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
   const auto fk = dnnl::prop_kind::forward_training;
   const auto bk = dnnl::prop_kind::backward;
   auto p = std::make_shared<Primitives>();
-  if (lstm) {
+  if (cell == OnednnCell::Lstm) {
     dnnl::lstm_forward::primitive_desc f({fk, dir, src, iter, iter, wl_f, wi_f, bias, dst, iter, iter}, eng);
     p->fwd_pd = f;
     p->bwd_pd = dnnl::lstm_backward::primitive_desc(
         {bk, dir, src, iter, iter, wl_b, wi_b, bias, dst, iter, iter, src, iter, iter, dwl, dwi, bias, dst, iter, iter},
         eng, f);
-  } else if (lbr) {
+  } else if (cell == OnednnCell::LinearBeforeResetGru) {
     dnnl::lbr_gru_forward::primitive_desc f({fk, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
     p->fwd_pd = f;
     p->bwd_pd = dnnl::lbr_gru_backward::primitive_desc(
         {bk, dir, src, iter, wl_b, wi_b, bias, dst, iter, src, iter, dwl, dwi, bias, dst, iter}, eng, f);
-  } else if (gru) {
+  } else if (cell == OnednnCell::Gru) {
     dnnl::gru_forward::primitive_desc f({fk, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
     p->fwd_pd = f;
     p->bwd_pd = dnnl::gru_backward::primitive_desc(
         {bk, dir, src, iter, wl_b, wi_b, bias, dst, iter, src, iter, dwl, dwi, bias, dst, iter}, eng, f);
   } else {
     const auto act =
-        options.cell == CellKind::RnnTanh ? dnnl::algorithm::eltwise_tanh : dnnl::algorithm::eltwise_relu;
+        cell == OnednnCell::VanillaTanh ? dnnl::algorithm::eltwise_tanh : dnnl::algorithm::eltwise_relu;
     dnnl::vanilla_rnn_forward::primitive_desc f({fk, act, dir, src, iter, wl_f, wi_f, bias, dst, iter}, eng);
     p->fwd_pd = f;
     p->bwd_pd = dnnl::vanilla_rnn_backward::primitive_desc(
@@ -374,7 +249,7 @@ std::shared_ptr<Primitives> OnednnLayer::Impl::primitives(Group& g, int64_t step
     g.dbias = memory(md(p->bwd_pd, DNNL_ARG_DIFF_BIAS), eng);
     g.to_forward = {{g.wl_user, g.wl_fwd}, {g.wi_user, g.wi_fwd}, {g.bias_user, g.bias_fwd}};
     // Direct weights take their gradients straight into Parameter::grad (which
-    // Recurrent's contract adds to); staged ones go through scatter_gradients.
+    // Recurrent's contract adds to); staged ones through StagedParameters::add_gradients.
     g.gradients_back = {{g.dwl, g.dwl_user, g.direct}, {g.dwi, g.dwi_user, g.direct}, {g.dbias, g.dbias_user}};
   }
   slot = p;
@@ -413,7 +288,7 @@ void OnednnLayer::Impl::plan_runs(bool chains) {
 
 void OnednnLayer::Impl::point_at_parameters(Group& g) {
   if (!g.direct) return;
-  const DirectionParameters& p = params[g.first];
+  const DirectionParameters& p = staged.params[g.first];
   g.wl_user.set_data_handle(p.weight_ih->value.data());
   g.wi_user.set_data_handle(p.weight_hh->value.data());
   g.dwl_user.set_data_handle(p.weight_ih->grad.data());
@@ -458,80 +333,11 @@ void OnednnLayer::Impl::lay_out_runs(bool own_outputs) {
   }
 }
 
-void OnednnLayer::Impl::stage_parameters() {
-  // PyTorch [G*H, in] per direction -> ldgoi [D][G][H][in] in oneDNN's gate order.
-  const bool weights = weights_staged();
-  for (int64_t d = 0; d < D; ++d) {
-    const DirectionParameters& p = params[d];
-    for (int64_t g = 0; g < G && weights; ++g) {
-      const int64_t src_gate = perm(g);
-      std::memcpy(wl_user.data() + (d * G + g) * H * I, p.weight_ih->value.data() + src_gate * H * I,
-                  sizeof(float) * H * I);
-      std::memcpy(wi_user.data() + (d * G + g) * H * H, p.weight_hh->value.data() + src_gate * H * H,
-                  sizeof(float) * H * H);
-    }
-    float* b = bias_user.data() + d * bias_gates * H;
-    if (p.bias_ih == nullptr) {
-      std::fill_n(b, bias_gates * H, 0.0f);
-      continue;
-    }
-    const float* bi = p.bias_ih->value.data();
-    const float* bh = p.bias_hh->value.data();
-    for (int64_t g = 0; g < G; ++g) {
-      const int64_t s = perm(g) * H;
-      // PyTorch's GRU keeps b_hn apart (inside r * (...)): the extra fourth bias.
-      const bool apart = lbr && g == 2;
-      for (int64_t j = 0; j < H; ++j) b[g * H + j] = bi[s + j] + (apart ? 0.0f : bh[s + j]);
-    }
-    if (lbr)
-      for (int64_t j = 0; j < H; ++j) b[3 * H + j] = bh[2 * H + j];
-  }
-}
-
-void OnednnLayer::Impl::scatter_gradients() {
-  const bool weights = weights_staged();  // else they went straight into Parameter::grad
-  for (int64_t d = 0; d < D; ++d) {
-    const DirectionParameters& p = params[d];
-    for (int64_t g = 0; g < G && weights; ++g) {
-      const int64_t dst_gate = perm(g);
-      float* gw = p.weight_ih->grad.data() + dst_gate * H * I;
-      const float* sw = dwl_user.data() + (d * G + g) * H * I;
-      for (int64_t k = 0; k < H * I; ++k) gw[k] += sw[k];
-      float* gu = p.weight_hh->grad.data() + dst_gate * H * H;
-      const float* su = dwi_user.data() + (d * G + g) * H * H;
-      for (int64_t k = 0; k < H * H; ++k) gu[k] += su[k];
-    }
-    if (p.bias_ih == nullptr) continue;
-    const float* db = dbias_user.data() + d * bias_gates * H;
-    float* gi = p.bias_ih->grad.data();
-    float* gh = p.bias_hh->grad.data();
-    for (int64_t g = 0; g < G; ++g) {
-      const int64_t s = perm(g) * H;
-      const bool apart = lbr && g == 2;
-      for (int64_t j = 0; j < H; ++j) {
-        gi[s + j] += db[g * H + j];
-        if (!apart) gh[s + j] += db[g * H + j];
-      }
-    }
-    if (lbr)
-      for (int64_t j = 0; j < H; ++j) gh[2 * H + j] += db[3 * H + j];
-  }
-}
-
 OnednnLayer::OnednnLayer(const RecurrentOptions& options, int64_t input_size, const DirectionParameters* directions)
-    : impl_(std::make_unique<Impl>()) {
-  Impl& m = *impl_;
-  m.options = options;
-  m.I = input_size;
-  m.H = options.hidden_size;
-  m.G = gate_count(options.cell);
-  m.D = options.directions();
-  m.lstm = options.cell == CellKind::Lstm;
-  m.gru = options.cell == CellKind::Gru;
-  m.lbr = m.gru && options.gru_reset == GruReset::AfterProduct;
-  m.bias_gates = m.lbr ? 4 : m.G;
-  m.params.assign(directions, directions + m.D);
-  m.init_groups();
+    : impl_(std::make_unique<Impl>(cell_spec(options.cell, options.gru_reset), options, input_size, directions)) {
+  if (impl_->cell == OnednnCell::None)
+    throw std::invalid_argument("oneDNN has no primitive for the " + cell_name(options.cell) + " cell");
+  impl_->init_groups();
 }
 
 OnednnLayer::~OnednnLayer() = default;
@@ -549,7 +355,7 @@ void OnednnLayer::forward(const float* x, int64_t steps, int64_t batch, const Le
   // y stays as it is until backward, which reads it back; else its own copy.
   const bool into_y = y_stays && m.run_count == 1 && m.segments.identity_order();
   m.lay_out_runs(!into_y);
-  m.stage_parameters();
+  m.staged.stage(m.weights_staged());
   for (Group* g : {&m.full, &m.single[0], &m.single[1]}) {
     if (!g->used) continue;
     m.point_at_parameters(*g);
@@ -692,9 +498,10 @@ void OnednnLayer::backward(const float* dy, const float* dhn, const float* dcn, 
     for (Copy& c : g->gradients_back) c.execute(m.stream);
   }
   m.stream.wait();
-  m.scatter_gradients();
+  m.staged.add_gradients(m.weights_staged());
 }
 
 #endif  // RECUR_HAVE_ONEDNN
 
 }  // namespace recur::onednn
+

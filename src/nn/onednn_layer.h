@@ -3,7 +3,13 @@
 // engine"). oneDNN computes exactly what our own kernels do for every float
 // configuration: LSTM, both GRUs (PyTorch's reset-after is oneDNN's
 // linear-before-reset GRU, the original reset-before GRU its plain GRU) and
-// the tanh/ReLU RNN. Our own kernels remain the reference and serve double.
+// the tanh/ReLU RNN (a cell's registration names its primitive: nn/cell.h).
+// Our own kernels remain the reference and serve double.
+//
+// The layer's pieces, one file each: the engine choice (onednn_engine.h), the
+// gathering of rows and states between a run and the caller's tensors
+// (onednn_rows.h), the weight staging (onednn_weights.h), and the primitive
+// runs themselves (onednn_layer.cpp).
 //
 // oneDNN has no variable lengths. With lengths, each direction runs as a chain
 // of calls over time segments in which the same sequences are active
@@ -23,41 +29,11 @@
 #include <memory>
 
 #include "nn/length_segments.h"
-#include "recur/parameter.h"
+#include "nn/onednn_engine.h"
+#include "nn/onednn_weights.h"
 #include "recur/recurrent.h"
 
 namespace recur::onednn {
-
-// Which engine float layers run on. From RECUR_ENGINE, read once: unset =
-// Auto (oneDNN where measured faster), onednn = Always (wherever it can run:
-// the tests use it to reach every path), recur = Never. Any other value
-// throws std::invalid_argument naming it.
-enum class Policy { Auto, Always, Never };
-Policy policy();
-// Overrides RECUR_ENGINE for this process (tests).
-void set_policy(Policy policy);
-
-// Whether this build has oneDNN and the policy is not Never.
-bool enabled();
-
-// Whether a full-length batch runs faster on oneDNN than on our own kernels:
-// it does unless each time step is very small (a few hundred thousand
-// multiply-adds), where a primitive's per-step overhead outweighs its speed.
-bool worth_full_length(int64_t batch, double flops_per_token);
-
-// Whether a variable-length batch runs faster as oneDNN time segments than on
-// our own kernels. Each distinct length costs a primitive call per layer and
-// direction (and a new shape a primitive to make), which pays off when each
-// call has enough work: flops_per_token is a training step's (forward and
-// backward) per token and layer.
-bool worth_segmenting(const LengthSegments& segments, double flops_per_token);
-
-struct DirectionParameters {
-  Parameter<float>* weight_ih;
-  Parameter<float>* weight_hh;
-  Parameter<float>* bias_ih;  // null without bias
-  Parameter<float>* bias_hh;
-};
 
 class OnednnLayer {
  public:

@@ -1,5 +1,6 @@
-// The recurrent stack: parameters, the time loops, and every matrix product.
-// The per-step pointwise work lives in cell_kernels.h.
+// The recurrent stack: parameters, the time loops, the saved buffers and the
+// products with W_ih. One step of a cell (its products with W_hh included)
+// lives with the cell, behind nn/cell.h; this file holds no per-cell code.
 //
 // One "unit" is one layer in one direction. Its saved forward state, in time
 // order (t = 0..T-1 whatever the direction, so that the weight gradients are
@@ -9,8 +10,8 @@
 //                        0 and h_t in slot t+1, the reverse one h_t in slot t
 //                        and h0 in slot T. Either way the T states that fed the
 //                        steps are one contiguous block [T, B, H].
-//   cells   [T+1, B, H]  the same for the LSTM cell state
-//   aux     [T, B, H]    GRU: W_hn h + b_hn (reset after) or r * h (reset before)
+//   cells   [T+1, B, H]  the same for the cell state (LSTM)
+//   aux     [T, B, aux_blocks*H]  what the cell keeps besides (nn/cell.h)
 #include "recur/recurrent.h"
 
 #include <algorithm>
@@ -19,38 +20,13 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "nn/cell_kernels.h"
+#include "nn/cell.h"
+#include "nn/input_projection.h"
 #include "nn/onednn_layer.h"
 #include "recur/dropout.h"
 #include "recur/gemm.h"
 
 namespace recur {
-
-std::string cell_name(CellKind cell) {
-  switch (cell) {
-    case CellKind::RnnTanh: return "rnn_tanh";
-    case CellKind::RnnRelu: return "rnn_relu";
-    case CellKind::Lstm: return "lstm";
-    case CellKind::Gru: return "gru";
-  }
-  return "?";
-}
-
-CellKind parse_cell(const std::string& name) {
-  if (name == "rnn_tanh" || name == "rnn") return CellKind::RnnTanh;
-  if (name == "rnn_relu") return CellKind::RnnRelu;
-  if (name == "lstm") return CellKind::Lstm;
-  if (name == "gru") return CellKind::Gru;
-  throw std::invalid_argument("unknown cell '" + name + "' (expected rnn_tanh, rnn_relu, lstm or gru)");
-}
-
-int64_t gate_count(CellKind cell) {
-  switch (cell) {
-    case CellKind::Lstm: return 4;
-    case CellKind::Gru: return 3;
-    default: return 1;
-  }
-}
 
 void RecurrentOptions::validate() const {
   if (input_size <= 0) throw std::invalid_argument("input_size must be positive, got " + std::to_string(input_size));
@@ -59,11 +35,11 @@ void RecurrentOptions::validate() const {
   if (num_layers <= 0) throw std::invalid_argument("num_layers must be positive, got " + std::to_string(num_layers));
   if (!(dropout >= 0.0 && dropout < 1.0))
     throw std::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout));
+  const CellSpec& spec = cell_spec(cell, gru_reset);
+  if (spec.validate) spec.validate(*this);
 }
 
 namespace {
-
-using kernels::StepRows;
 
 template <typename T>
 struct Unit {
@@ -90,6 +66,7 @@ struct Unit {
 template <typename T>
 struct Recurrent<T>::Impl {
   RecurrentOptions options;
+  const CellSpec* cell = nullptr;        // what one step computes (nn/cell.h)
   std::vector<Parameter<T>> parameters;  // PyTorch's order
   std::vector<Unit<T>> units;            // layer-major, then direction
 
@@ -109,29 +86,22 @@ struct Recurrent<T>::Impl {
   bool used_onednn = false;
 
   // Workspaces, resized per shape and reused.
-  Tensor<T> step_recurrent;           // [B, G*H]
+  Tensor<T> step_scratch;             // [B, scratch_blocks*H]
   Tensor<T> grad_gates, grad_gates_h; // [T, B, G*H]
   Tensor<T> grad_h, grad_c;           // [B, H]
-  Tensor<T> grad_reset_h;             // [B, H]
   Tensor<T> grad_layer_a, grad_layer_b;  // [T, B, D*H]
-  Tensor<T> bias_sum;                 // [G*H]
+  Tensor<T> bias_row;                 // [G*H]
 
   int64_t H() const { return options.hidden_size; }
-  // A training step's FLOPs (forward 2*G*H*(I+H), backward twice that) per
-  // token, for one layer and direction, averaged over the layers.
-  double step_flops_per_token() const {
-    double sum = 0;
-    for (int64_t layer = 0; layer < options.num_layers; ++layer) {
-      const double in = layer == 0 ? double(options.input_size) : double(D() * H());
-      sum += 6.0 * double(G()) * double(H()) * (in + double(H()));
-    }
-    return sum / double(options.num_layers);
-  }
-  int64_t G() const { return gate_count(options.cell); }
+  int64_t G() const { return cell->info.gates; }
   int64_t D() const { return options.directions(); }
-  bool gru_reset_after() const { return options.cell == CellKind::Gru && options.gru_reset == GruReset::AfterProduct; }
-  bool gru_reset_before() const { return options.cell == CellKind::Gru && options.gru_reset == GruReset::BeforeProduct; }
+  bool cell_state() const { return cell->info.cell_state; }
   const int64_t* lengths_or_null() const { return lengths.empty() ? nullptr : lengths.data(); }
+  // The per-step workspace of the cell (at least one element, so that data() is never null).
+  T* scratch_for(int64_t B) {
+    step_scratch.resize({std::max<int64_t>(1, B * cell->scratch_blocks * H())});
+    return step_scratch.data();
+  }
 
   void create_parameters(Rng& rng);
   void check_forward_arguments(const Tensor<T>& input, const RecurrentState<T>& initial,
@@ -139,25 +109,18 @@ struct Recurrent<T>::Impl {
   void forward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* h0, const T* c0, T* y, T* hn, T* cn);
   void backward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* grad_y, const T* grad_hn,
                      const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0, T* grad_c0);
-  void add_column_sums(const T* rows, int64_t count, int64_t width, T* out);
 };
 
 template <typename T>
 void Recurrent<T>::Impl::create_parameters(Rng& rng) {
-  const int64_t H_ = H(), GH = G() * H_;
+  const int64_t H_ = H();
   const T bound = T(1) / std::sqrt(T(H_));
   parameters.reserve(options.num_layers * D() * 4);
   for (int64_t layer = 0; layer < options.num_layers; ++layer) {
     const int64_t in = layer == 0 ? options.input_size : D() * H_;
-    for (int64_t d = 0; d < D(); ++d) {
-      const std::string suffix = "_l" + std::to_string(layer) + (d == 1 ? "_reverse" : "");
-      parameters.emplace_back("weight_ih" + suffix, Shape{GH, in});
-      parameters.emplace_back("weight_hh" + suffix, Shape{GH, H_});
-      if (options.bias) {
-        parameters.emplace_back("bias_ih" + suffix, Shape{GH});
-        parameters.emplace_back("bias_hh" + suffix, Shape{GH});
-      }
-    }
+    for (int64_t d = 0; d < D(); ++d)
+      for (UnitParameter& p : unit_parameters(options.cell, layer, d == 1, in, H_, options.bias))
+        parameters.emplace_back(std::move(p.name), std::move(p.shape));
   }
   for (Parameter<T>& p : parameters)
     for (int64_t i = 0; i < p.value.numel(); ++i) p.value[i] = T(rng.uniform(-bound, bound));
@@ -187,7 +150,7 @@ void Recurrent<T>::Impl::check_forward_arguments(const Tensor<T>& x, const Recur
   if (!initial.h.empty() && initial.h.shape() != state_shape)
     throw std::invalid_argument("h0 must be " + shape_string(state_shape) + ", got " + shape_string(initial.h.shape()));
   if (!initial.c.empty()) {
-    if (options.cell != CellKind::Lstm) throw std::invalid_argument("c0 is only for LSTM");
+    if (!cell_state()) throw std::invalid_argument("c0 is only for LSTM");
     if (initial.c.shape() != state_shape)
       throw std::invalid_argument("c0 must be " + shape_string(state_shape) + ", got " +
                                   shape_string(initial.c.shape()));
@@ -203,191 +166,117 @@ void Recurrent<T>::Impl::check_forward_arguments(const Tensor<T>& x, const Recur
   }
 }
 
-// Row-wise copy of each row's bias into a [rows, width] block (beta = 1 then
-// adds the product on top): the bias costs one pass instead of one per step.
-template <typename T>
-static void broadcast_rows(const T* bias, int64_t rows, int64_t width, T* out) {
-#pragma omp parallel for schedule(static) if (rows * width >= kernels::kParallelElements)
-  for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * width, bias, sizeof(T) * width);
-}
-
 template <typename T>
 void Recurrent<T>::Impl::forward_unit(Unit<T>& u, const T* x, int64_t I, const T* h0, const T* c0, T* y, T* hn,
                                       T* cn) {
-  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_;
-  const bool lstm = options.cell == CellKind::Lstm;
+  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_, slot = B * H_;
+  const int64_t aux_width = cell->aux_blocks * H_;
+  const bool has_c = cell_state();
   u.gates.resize({T_, B, GH});
   u.states.resize({T_ + 1, B, H_});
-  if (lstm) u.cells.resize({T_ + 1, B, H_});
-  if (options.cell == CellKind::Gru) u.aux.resize({T_, B, H_});
-  const T* w_hh = u.weight_hh->value.data();
+  if (has_c) u.cells.resize({T_ + 1, B, H_});
+  if (aux_width > 0) u.aux.resize({T_, B, aux_width});
 
-  // 1. The input projection of all steps, one GEMM, biases folded in. The
-  //    GRU's b_hn must stay inside r * (...) when the reset comes after.
+  // 1. The input projection of all steps, one GEMM, biases folded in.
   T* gates = u.gates.data();
-  T beta = T(0);
-  if (u.bias_ih) {
-    bias_sum.resize({GH});
-    const T* b_ih = u.bias_ih->value.data();
-    const T* b_hh = u.bias_hh->value.data();
-    const int64_t folded = gru_reset_after() ? 2 * H_ : GH;
-    for (int64_t j = 0; j < GH; ++j) bias_sum[j] = b_ih[j] + (j < folded ? b_hh[j] : T(0));
-    broadcast_rows(bias_sum.data(), T_ * B, GH, gates);
-    beta = T(1);
-  }
-  gemm<T>(Transpose::No, Transpose::Yes, T_ * B, GH, I, T(1), x, I, u.weight_ih->value.data(), I, beta, gates, GH);
+  project_inputs<T>(*cell, H_,
+                    {u.weight_ih->value.data(), u.bias_ih ? u.bias_ih->value.data() : nullptr,
+                     u.bias_hh ? u.bias_hh->value.data() : nullptr},
+                    x, T_ * B, I, bias_row, gates);
 
-  // 2. The time loop.
+  // 2. The time loop, one cell step each.
   T* states = u.states.data();
-  T* cells = lstm ? u.cells.data() : nullptr;
-  const int64_t slot = B * H_;
+  T* cells = has_c ? u.cells.data() : nullptr;
   auto load_initial = [&](T* dst, const T* src) {
     if (src) std::memcpy(dst, src, sizeof(T) * slot);
     else std::fill_n(dst, slot, T(0));
   };
   load_initial(states + u.initial_slot(T_) * slot, h0);
-  if (lstm) load_initial(cells + u.initial_slot(T_) * slot, c0);
-  if (gru_reset_after()) step_recurrent.resize({B, GH});
-  const T* hn_bias = (gru_reset_after() && u.bias_hh) ? u.bias_hh->value.data() + 2 * H_ : nullptr;
-
+  if (has_c) load_initial(cells + u.initial_slot(T_) * slot, c0);
+  const auto step = cell->steps<T>().forward;
+  T* scratch = scratch_for(B);
   for (int64_t s = 0; s < T_; ++s) {
     const int64_t t = u.time_of_step(s, T_);
-    const StepRows rows{B, H_, lengths_or_null(), t};
-    T* g = gates + t * B * GH;
-    const T* h_prev = states + u.prev_slot(t) * slot;
-    T* h_out = states + u.out_slot(t) * slot;
-    T* y_t = y + t * B * DH;
-    switch (options.cell) {
-      case CellKind::RnnTanh:
-      case CellKind::RnnRelu:
-        gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
-        if (options.cell == CellKind::RnnRelu) kernels::rnn_forward_step<T, true>(rows, g, h_prev, h_out, y_t, DH);
-        else kernels::rnn_forward_step<T, false>(rows, g, h_prev, h_out, y_t, DH);
-        break;
-      case CellKind::Lstm:
-        gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
-        kernels::lstm_forward_step(rows, g, h_prev, cells + u.prev_slot(t) * slot, h_out,
-                                   cells + u.out_slot(t) * slot, y_t, DH);
-        break;
-      case CellKind::Gru:
-        if (gru_reset_after()) {
-          gemm<T>(Transpose::No, Transpose::Yes, B, GH, H_, T(1), h_prev, H_, w_hh, H_, T(0), step_recurrent.data(),
-                  GH);
-          kernels::gru_forward_step(rows, g, step_recurrent.data(), hn_bias, h_prev, u.aux.data() + t * slot, h_out,
-                                    y_t, DH);
-        } else {
-          T* reset_h = u.aux.data() + t * slot;
-          gemm<T>(Transpose::No, Transpose::Yes, B, 2 * H_, H_, T(1), h_prev, H_, w_hh, H_, T(1), g, GH);
-          kernels::gru_reset_before_gates_step(rows, g, h_prev, reset_h);
-          gemm<T>(Transpose::No, Transpose::Yes, B, H_, H_, T(1), reset_h, H_, w_hh + 2 * H_ * H_, H_, T(1),
-                  g + 2 * H_, GH);
-          kernels::gru_reset_before_state_step(rows, g, h_prev, h_out, y_t, DH);
-        }
-        break;
-    }
+    step({.rows = {B, H_, lengths_or_null(), t},
+          .w_hh = u.weight_hh->value.data(),
+          .b_hh = u.bias_hh ? u.bias_hh->value.data() : nullptr,
+          .gates = gates + t * B * GH,
+          .h_prev = states + u.prev_slot(t) * slot,
+          .h_out = states + u.out_slot(t) * slot,
+          .c_prev = has_c ? cells + u.prev_slot(t) * slot : nullptr,
+          .c_out = has_c ? cells + u.out_slot(t) * slot : nullptr,
+          .aux = aux_width > 0 ? u.aux.data() + t * B * aux_width : nullptr,
+          .scratch = scratch,
+          .y = y + t * B * DH,
+          .y_stride = DH});
   }
   std::memcpy(hn, states + u.final_slot(T_) * slot, sizeof(T) * slot);
-  if (lstm) std::memcpy(cn, cells + u.final_slot(T_) * slot, sizeof(T) * slot);
-}
-
-template <typename T>
-void Recurrent<T>::Impl::add_column_sums(const T* rows, int64_t count, int64_t width, T* out) {
-  // Rows outer, columns inner: contiguous and vectorised. Each thread owns a
-  // block of columns, so the sums need no reduction across threads.
-  constexpr int64_t kBlock = 256;
-  const int64_t blocks = (width + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (count * width >= kernels::kParallelElements && blocks > 1)
-  for (int64_t blk = 0; blk < blocks; ++blk) {
-    const int64_t j0 = blk * kBlock, j1 = std::min(width, j0 + kBlock);
-    T sum[kBlock] = {};
-    for (int64_t r = 0; r < count; ++r) {
-      const T* row = rows + r * width;
-#pragma omp simd
-      for (int64_t j = j0; j < j1; ++j) sum[j - j0] += row[j];
-    }
-    for (int64_t j = j0; j < j1; ++j) out[j] += sum[j - j0];
-  }
+  if (has_c) std::memcpy(cn, cells + u.final_slot(T_) * slot, sizeof(T) * slot);
 }
 
 template <typename T>
 void Recurrent<T>::Impl::backward_unit(Unit<T>& u, const T* x, int64_t I, const T* grad_y, const T* grad_hn,
                                        const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0,
                                        T* grad_c0) {
-  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_;
-  const int64_t slot = B * H_;
-  const bool lstm = options.cell == CellKind::Lstm;
+  const int64_t T_ = steps, B = batch, H_ = H(), GH = G() * H_, DH = D() * H_, slot = B * H_;
+  const int64_t aux_width = cell->aux_blocks * H_;
+  const bool has_c = cell_state();
   grad_gates.resize({T_, B, GH});
-  if (gru_reset_after()) grad_gates_h.resize({T_, B, GH});
-  // Cells other than the PyTorch GRU send the same gate gradient to W_ih and W_hh.
+  if (cell->separate_hh_gradient) grad_gates_h.resize({T_, B, GH});
+  // Most cells send the same gate gradient to W_ih and W_hh (cell.h).
   T* dgates = grad_gates.data();
-  T* dgates_h = gru_reset_after() ? grad_gates_h.data() : dgates;
+  T* dgates_h = cell->separate_hh_gradient ? grad_gates_h.data() : dgates;
   grad_h.resize({B, H_});
   grad_c.resize({B, H_});
-  if (gru_reset_before()) grad_reset_h.resize({B, H_});
   T* dh = grad_h.data();
   T* dc = grad_c.data();
   if (grad_hn) std::memcpy(dh, grad_hn, sizeof(T) * slot);
   else grad_h.zero();
-  if (lstm) {
+  if (has_c) {
     if (grad_cn) std::memcpy(dc, grad_cn, sizeof(T) * slot);
     else grad_c.zero();
   }
-  const T* w_hh = u.weight_hh->value.data();
   const T* gates = u.gates.data();
   const T* states = u.states.data();
-
+  const T* cells = has_c ? u.cells.data() : nullptr;
+  const auto step = cell->steps<T>().backward;
+  T* scratch = scratch_for(B);
   for (int64_t s = T_ - 1; s >= 0; --s) {
     const int64_t t = u.time_of_step(s, T_);
-    const StepRows rows{B, H_, lengths_or_null(), t};
-    const T* g = gates + t * B * GH;
-    const T* h_prev = states + u.prev_slot(t) * slot;
-    const T* dy = grad_y ? grad_y + t * B * DH : nullptr;
-    T* dg = dgates + t * B * GH;
-    switch (options.cell) {
-      case CellKind::RnnTanh: kernels::rnn_backward_step<T, false>(rows, g, dy, DH, dh, dg); break;
-      case CellKind::RnnRelu: kernels::rnn_backward_step<T, true>(rows, g, dy, DH, dh, dg); break;
-      case CellKind::Lstm:
-        kernels::lstm_backward_step(rows, g, u.cells.data() + u.prev_slot(t) * slot,
-                                    u.cells.data() + u.out_slot(t) * slot, dy, DH, dh, dc, dg);
-        break;
-      case CellKind::Gru:
-        if (gru_reset_after()) {
-          kernels::gru_backward_step(rows, g, u.aux.data() + t * slot, h_prev, dy, DH, dh, dg,
-                                     dgates_h + t * B * GH);
-        } else {
-          kernels::gru_reset_before_backward_zn(rows, g, h_prev, dy, DH, dh, dg);
-          gemm<T>(Transpose::No, Transpose::No, B, H_, H_, T(1), dg + 2 * H_, GH, w_hh + 2 * H_ * H_, H_, T(0),
-                  grad_reset_h.data(), H_);
-          kernels::gru_reset_before_backward_r(rows, g, h_prev, grad_reset_h.data(), dh, dg);
-          // Only r and z went through W_hh h_prev directly.
-          gemm<T>(Transpose::No, Transpose::No, B, H_, 2 * H_, T(1), dg, GH, w_hh, H_, T(1), dh, H_);
-          continue;
-        }
-        break;
-    }
-    gemm<T>(Transpose::No, Transpose::No, B, H_, GH, T(1), dgates_h + t * B * GH, GH, w_hh, H_, T(1), dh, H_);
+    step({.rows = {B, H_, lengths_or_null(), t},
+          .w_hh = u.weight_hh->value.data(),
+          .gates = gates + t * B * GH,
+          .h_prev = states + u.prev_slot(t) * slot,
+          .c_prev = has_c ? cells + u.prev_slot(t) * slot : nullptr,
+          .c_now = has_c ? cells + u.out_slot(t) * slot : nullptr,
+          .aux = aux_width > 0 ? u.aux.data() + t * B * aux_width : nullptr,
+          .grad_y = grad_y ? grad_y + t * B * DH : nullptr,
+          .y_stride = DH,
+          .grad_h = dh,
+          .grad_c = has_c ? dc : nullptr,
+          .grad_gates = dgates + t * B * GH,
+          .grad_gates_h = dgates_h + t * B * GH,
+          .scratch = scratch});
   }
   std::memcpy(grad_h0, dh, sizeof(T) * slot);
-  if (lstm) std::memcpy(grad_c0, dc, sizeof(T) * slot);
+  if (has_c) std::memcpy(grad_c0, dc, sizeof(T) * slot);
 
   // Weight gradients of all steps at once.
-  const int64_t TB = T_ * B;
-  gemm<T>(Transpose::Yes, Transpose::No, GH, I, TB, T(1), dgates, GH, x, I, T(1), u.weight_ih->grad.data(), I);
-  const T* h_prev_block = states + u.prev_block_slot() * slot;
-  T* dw_hh = u.weight_hh->grad.data();
-  if (gru_reset_before()) {
-    gemm<T>(Transpose::Yes, Transpose::No, 2 * H_, H_, TB, T(1), dgates, GH, h_prev_block, H_, T(1), dw_hh, H_);
-    gemm<T>(Transpose::Yes, Transpose::No, H_, H_, TB, T(1), dgates + 2 * H_, GH, u.aux.data(), H_, T(1),
-            dw_hh + 2 * H_ * H_, H_);
-  } else {
-    gemm<T>(Transpose::Yes, Transpose::No, GH, H_, TB, T(1), dgates_h, GH, h_prev_block, H_, T(1), dw_hh, H_);
-  }
-  if (u.bias_ih) {
-    add_column_sums(dgates, TB, GH, u.bias_ih->grad.data());
-    add_column_sums(dgates_h, TB, GH, u.bias_hh->grad.data());
-  }
-  gemm<T>(Transpose::No, Transpose::No, TB, I, GH, T(1), dgates, GH, u.weight_ih->value.data(), I,
-          accumulate_grad_x ? T(1) : T(0), grad_x, I);
+  const int64_t TB = T_ * B, input_columns = cell->info.input_blocks * H_;
+  gemm<T>(Transpose::Yes, Transpose::No, input_columns, I, TB, T(1), dgates, GH, x, I, T(1),
+          u.weight_ih->grad.data(), I);
+  const HiddenGradients<T> hidden{.rows = TB,
+                                  .hidden = H_,
+                                  .gates = G(),
+                                  .grad_gates_h = dgates_h,
+                                  .h_prev = states + u.prev_block_slot() * slot,
+                                  .aux = aux_width > 0 ? u.aux.data() : nullptr,
+                                  .grad_w_hh = u.weight_hh->grad.data(),
+                                  .grad_b_hh = u.bias_hh ? u.bias_hh->grad.data() : nullptr};
+  if (const auto own = cell->steps<T>().hidden_gradients) own(hidden);
+  else plain_hidden_gradients(hidden, cell->info.hidden_blocks, cell->hidden_block_offset());
+  if (u.bias_ih) add_column_sums(dgates, TB, input_columns, GH, u.bias_ih->grad.data());
+  project_inputs_backward(*cell, H_, u.weight_ih->value.data(), x, dgates, TB, I, accumulate_grad_x, grad_x);
 }
 
 // ------------------------------------------------------------------ Recurrent
@@ -396,6 +285,7 @@ template <typename T>
 Recurrent<T>::Recurrent(const RecurrentOptions& options, Rng& rng) : impl_(std::make_unique<Impl>()) {
   options.validate();
   impl_->options = options;
+  impl_->cell = &cell_spec(options.cell, options.gru_reset);
   impl_->create_parameters(rng);
 }
 
@@ -446,7 +336,7 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   const int64_t slot = m.batch * H;
   output.resize(layer_shape);
   final.h.resize(state_shape);
-  if (m.options.cell == CellKind::Lstm) final.c.resize(state_shape);
+  if (m.cell_state()) final.c.resize(state_shape);
   else final.c = Tensor<T>();
   m.layer_outputs.resize(L - 1);
   m.dropped.resize(use_dropout ? L - 1 : 0);
@@ -458,9 +348,10 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   bool onednn_path = false;
   if constexpr (std::is_same_v<T, float>) {
     if (!lengths.empty()) m.segments = split_by_length(lengths, m.batch, m.steps);  // shared by every layer
-    onednn_path = onednn::enabled() && (lengths.empty()
-                                            ? onednn::worth_full_length(m.batch, m.step_flops_per_token())
-                                            : onednn::worth_segmenting(m.segments, m.step_flops_per_token()));
+    const double flops = step_flops_per_token(m.options);
+    onednn_path = onednn::enabled() && m.cell->onednn != OnednnCell::None &&
+                  (lengths.empty() ? onednn::worth_full_length(m.batch, flops)
+                                   : onednn::worth_segmenting(m.segments, flops));
   }
   if (onednn_path && m.onednn_layers.empty()) {
     for (int64_t layer = 0; layer < L; ++layer) {
@@ -533,10 +424,10 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
     throw std::invalid_argument("grad_cn must be " + shape_string(state_shape) + ", got " +
                                 shape_string(grad_final.c.shape()));
   const int64_t slot = m.batch * H;
-  const bool lstm = m.options.cell == CellKind::Lstm;
+  const bool has_c = m.cell_state();
   grad_input.resize(m.input->shape());
   grad_initial.h.resize(state_shape);
-  if (lstm) grad_initial.c.resize(state_shape);
+  if (has_c) grad_initial.c.resize(state_shape);
   else grad_initial.c = Tensor<T>();
 
   // The gradient flowing into the current layer's output; starts as the caller's.
@@ -560,7 +451,7 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
         m.onednn_layers[layer]->backward(grad_y, grad_final.h.empty() ? nullptr : grad_final.h.data() + row * slot,
                                          grad_final.c.empty() ? nullptr : grad_final.c.data() + row * slot, grad_x,
                                          grad_initial.h.data() + row * slot,
-                                         lstm ? grad_initial.c.data() + row * slot : nullptr);
+                                         has_c ? grad_initial.c.data() + row * slot : nullptr);
       }
     }
     for (int64_t d = 0; d < D && !m.used_onednn; ++d) {
@@ -568,7 +459,7 @@ void Recurrent<T>::backward(const Tensor<T>& grad_output, const RecurrentState<T
       m.backward_unit(m.units[row], x, in, grad_y ? grad_y + d * H : nullptr,
                       grad_final.h.empty() ? nullptr : grad_final.h.data() + row * slot,
                       grad_final.c.empty() ? nullptr : grad_final.c.data() + row * slot, grad_x, d > 0,
-                      grad_initial.h.data() + row * slot, lstm ? grad_initial.c.data() + row * slot : nullptr);
+                      grad_initial.h.data() + row * slot, has_c ? grad_initial.c.data() + row * slot : nullptr);
     }
     if (!bottom) {
       if (m.used_dropout) m.dropouts[layer - 1].backward(*grad_below, *grad_below);

@@ -1,46 +1,43 @@
 #include "recur/recurrent_stepper.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
-#include "nn/cell_kernels.h"
-#include "recur/gemm.h"
+#include "nn/cell.h"
+#include "nn/input_projection.h"
 
 namespace recur {
 
 template <typename T>
-RecurrentStepper<T>::RecurrentStepper(Recurrent<T>& layer) : options_(layer.options()) {
+RecurrentStepper<T>::RecurrentStepper(Recurrent<T>& layer)
+    : options_(layer.options()), cell_(&cell_spec(options_.cell, options_.gru_reset)) {
   if (options_.bidirectional)
     throw std::invalid_argument("step-by-step generation needs a unidirectional recurrent stack");
+  const int64_t H = options_.hidden_size;
   for (int64_t l = 0; l < options_.num_layers; ++l) {
-    const std::string suffix = "_l" + std::to_string(l);
-    layers_.push_back({&layer.parameter("weight_ih" + suffix), &layer.parameter("weight_hh" + suffix),
-                       options_.bias ? &layer.parameter("bias_ih" + suffix) : nullptr,
-                       options_.bias ? &layer.parameter("bias_hh" + suffix) : nullptr});
+    // Names only: weight_ih, weight_hh, then bias_ih, bias_hh where the layer has biases.
+    const std::vector<UnitParameter> names =
+        unit_parameters(options_.cell, l, false, l == 0 ? options_.input_size : H, H, options_.bias);
+    layers_.push_back({&layer.parameter(names[0].name), &layer.parameter(names[1].name),
+                       options_.bias ? &layer.parameter(names[2].name) : nullptr,
+                       options_.bias ? &layer.parameter(names[3].name) : nullptr});
   }
 }
 
 template <typename T>
 RecurrentState<T> RecurrentStepper<T>::initial_state(int64_t batch) const {
   const Shape shape{options_.num_layers, batch, options_.hidden_size};
-  return {Tensor<T>(shape), options_.cell == CellKind::Lstm ? Tensor<T>(shape) : Tensor<T>()};
+  return {Tensor<T>(shape), cell_->info.cell_state ? Tensor<T>(shape) : Tensor<T>()};
 }
 
 template <typename T>
 void RecurrentStepper<T>::project(const LayerWeights& w, const T* x, int64_t rows, int64_t in, T* out) const {
-  const int64_t H = options_.hidden_size, GH = gate_count(options_.cell) * H;
-  // As in the training path: b_hh folds into the input part except the PyTorch
-  // GRU's n block, where it sits inside r * (...).
-  const bool keep_hn_apart = options_.cell == CellKind::Gru && options_.gru_reset == GruReset::AfterProduct;
-  T beta = T(0);
-  if (w.bias_ih) {
-    const int64_t folded = keep_hn_apart ? 2 * H : GH;
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t j = 0; j < GH; ++j)
-        out[r * GH + j] = w.bias_ih->value[j] + (j < folded ? w.bias_hh->value[j] : T(0));
-    beta = T(1);
-  }
-  gemm<T>(Transpose::No, Transpose::Yes, rows, GH, in, T(1), x, in, w.weight_ih->value.data(), in, beta, out, GH);
+  // As in training (input_projection.h); bias_row_ is a workspace.
+  project_inputs<T>(*cell_, options_.hidden_size,
+                    {w.weight_ih->value.data(), w.bias_ih ? w.bias_ih->value.data() : nullptr,
+                     w.bias_hh ? w.bias_hh->value.data() : nullptr},
+                    x, rows, in, bias_row_, out);
 }
 
 template <typename T>
@@ -50,9 +47,9 @@ void RecurrentStepper<T>::project_input(const T* x, int64_t rows, T* out) const 
 
 template <typename T>
 const T* RecurrentStepper<T>::step(const T* x, int64_t batch, RecurrentState<T>& state) {
-  scratch_.resize({batch, gate_count(options_.cell) * options_.hidden_size});
-  project_input(x, batch, scratch_.data());
-  return step_projected(scratch_.data(), batch, state);
+  projected_.resize({batch, gate_count(options_.cell) * options_.hidden_size});
+  project_input(x, batch, projected_.data());
+  return step_projected(projected_.data(), batch, state);
 }
 
 template <typename T>
@@ -62,7 +59,7 @@ const T* RecurrentStepper<T>::step_projected(const T* projected, int64_t batch, 
   if (state.h.shape() != state_shape)
     throw std::invalid_argument("generation state h must be " + shape_string(state_shape) + ", got " +
                                 shape_string(state.h.shape()));
-  if (options_.cell == CellKind::Lstm && state.c.shape() != state_shape)
+  if (cell_->info.cell_state && state.c.shape() != state_shape)
     throw std::invalid_argument("generation state c must be " + shape_string(state_shape));
   gates_.resize({batch, GH});
   std::memcpy(gates_.data(), projected, sizeof(T) * batch * GH);
@@ -76,40 +73,24 @@ const T* RecurrentStepper<T>::step_projected(const T* projected, int64_t batch, 
 
 template <typename T>
 void RecurrentStepper<T>::recur_layer(const LayerWeights& w, int64_t batch, T* gates, T* h, T* c) {
-  const int64_t H = options_.hidden_size, GH = gate_count(options_.cell) * H;
-  const T* w_hh = w.weight_hh->value.data();
-  const kernels::StepRows rows{batch, H, nullptr, 0};
+  const int64_t H = options_.hidden_size;
   next_h_.resize({batch, H});
+  aux_.resize({std::max<int64_t>(1, batch * cell_->aux_blocks * H)});
+  step_scratch_.resize({std::max<int64_t>(1, batch * cell_->scratch_blocks * H)});
   T* h_next = next_h_.data();
-  switch (options_.cell) {
-    case CellKind::RnnTanh:
-    case CellKind::RnnRelu:
-      gemm<T>(Transpose::No, Transpose::Yes, batch, GH, H, T(1), h, H, w_hh, H, T(1), gates, GH);
-      if (options_.cell == CellKind::RnnRelu) kernels::rnn_forward_step<T, true>(rows, gates, h, h_next, h_next, H);
-      else kernels::rnn_forward_step<T, false>(rows, gates, h, h_next, h_next, H);
-      break;
-    case CellKind::Lstm:
-      gemm<T>(Transpose::No, Transpose::Yes, batch, GH, H, T(1), h, H, w_hh, H, T(1), gates, GH);
-      // c is read and written element by element at the same index: in place is safe.
-      kernels::lstm_forward_step(rows, gates, h, c, h_next, c, h_next, H);
-      break;
-    case CellKind::Gru:
-      if (options_.gru_reset == GruReset::AfterProduct) {
-        recurrent_.resize({batch, GH});
-        recurrent_n_.resize({batch, H});
-        gemm<T>(Transpose::No, Transpose::Yes, batch, GH, H, T(1), h, H, w_hh, H, T(0), recurrent_.data(), GH);
-        kernels::gru_forward_step(rows, gates, recurrent_.data(), w.bias_hh ? w.bias_hh->value.data() + 2 * H : nullptr,
-                                  h, recurrent_n_.data(), h_next, h_next, H);
-      } else {
-        recurrent_.resize({batch, H});
-        gemm<T>(Transpose::No, Transpose::Yes, batch, 2 * H, H, T(1), h, H, w_hh, H, T(1), gates, GH);
-        kernels::gru_reset_before_gates_step(rows, gates, h, recurrent_.data());
-        gemm<T>(Transpose::No, Transpose::Yes, batch, H, H, T(1), recurrent_.data(), H, w_hh + 2 * H * H, H, T(1),
-                gates + 2 * H, GH);
-        kernels::gru_reset_before_state_step(rows, gates, h, h_next, h_next, H);
-      }
-      break;
-  }
+  // c is updated in place: a cell reads and writes it element by element at the same index.
+  cell_->steps<T>().forward({.rows = {batch, H, nullptr, 0},
+                             .w_hh = w.weight_hh->value.data(),
+                             .b_hh = w.bias_hh ? w.bias_hh->value.data() : nullptr,
+                             .gates = gates,
+                             .h_prev = h,
+                             .h_out = h_next,
+                             .c_prev = c,
+                             .c_out = c,
+                             .aux = aux_.data(),
+                             .scratch = step_scratch_.data(),
+                             .y = h_next,
+                             .y_stride = H});
   std::memcpy(h, h_next, sizeof(T) * batch * H);
 }
 

@@ -76,8 +76,11 @@ void validate(BenchFlags& f) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--cell: ") + e.what());
   }
-  if (f.gru_reset != "after" && f.gru_reset != "before")
-    throw UsageError("--gru-reset must be after or before, got '" + f.gru_reset + "'");
+  try {
+    parse_gru_reset(f.gru_reset);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--gru-reset: ") + e.what());
+  }
   if (f.mode != "train" && f.mode != "generate")
     throw UsageError("--mode must be train or generate, got '" + f.mode + "'");
   if (f.input == 0) f.input = f.hidden;
@@ -134,19 +137,6 @@ double cpu_seconds() {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-// Forward FLOPs of the stack (and head) over `tokens` tokens.
-double forward_flops(const BenchFlags& f, double tokens) {
-  const CellKind cell = parse_cell(f.cell);
-  const double G = double(gate_count(cell)), H = double(f.hidden), D = f.bidirectional ? 2 : 1;
-  double per_token = 0;
-  for (int64_t l = 0; l < f.layers; ++l) {
-    const double in = l == 0 ? double(f.input) : D * H;
-    per_token += 2.0 * G * H * (in + H) * D;
-  }
-  per_token += 2.0 * D * H * double(f.vocab);
-  return per_token * tokens;
-}
-
 RecurrentOptions stack_options(const BenchFlags& f) {
   return {.cell = parse_cell(f.cell),
           .input_size = f.input,
@@ -154,7 +144,15 @@ RecurrentOptions stack_options(const BenchFlags& f) {
           .num_layers = f.layers,
           .bidirectional = f.bidirectional,
           .dropout = f.dropout,
-          .gru_reset = f.gru_reset == "after" ? GruReset::AfterProduct : GruReset::BeforeProduct};
+          .gru_reset = parse_gru_reset(f.gru_reset)};
+}
+
+// Forward FLOPs of the stack (and head) over `tokens` tokens: a third of the
+// training step's that the engine choice weighs, for every layer and direction.
+double forward_flops(const BenchFlags& f, double tokens) {
+  const double D = f.bidirectional ? 2 : 1, H = double(f.hidden);
+  const double stack = step_flops_per_token(stack_options(f)) / 3.0 * double(f.layers) * D;
+  return (stack + 2.0 * D * H * double(f.vocab)) * tokens;
 }
 
 // One training step of the stack (+ head), as a closure over its own state.
@@ -225,8 +223,7 @@ struct GenerateBench {
   explicit GenerateBench(const BenchFlags& f)
       : rng(f.seed),
         model(LanguageModelConfig{.cell = parse_cell(f.cell),
-                                  .gru_reset = f.gru_reset == "after" ? GruReset::AfterProduct
-                                                                      : GruReset::BeforeProduct,
+                                  .gru_reset = parse_gru_reset(f.gru_reset),
                                   .vocab_size = f.vocab,
                                   .embedding_size = f.input,
                                   .hidden_size = f.hidden,
