@@ -114,11 +114,12 @@ TEST(CliTrain, FinalLogRowHasItsSpeed) {
   std::getline(csv, header);
   while (std::getline(csv, line)) last = line;
   ASSERT_EQ(last.rfind("7,", 0), 0u) << last;
-  // Columns: iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s
+  // Columns: iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s,
+  // clipped_steps
   std::vector<std::string> fields;
   std::stringstream row(last);
   for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-  ASSERT_EQ(fields.size(), 10u) << last;
+  ASSERT_EQ(fields.size(), 11u) << last;
   EXPECT_GT(std::stod(fields[8]), 0.0) << last;
 }
 

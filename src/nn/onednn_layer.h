@@ -1,5 +1,5 @@
 // OnednnLayer: one layer (every direction) of a float Recurrent stack run on
-// oneDNN's RNN primitives, behind Recurrent's interface (design.md, "The
+// oneDNN's RNN primitives, behind Recurrent's interface (docs/architecture.md, "The
 // engine"). oneDNN computes exactly what our own kernels do for every float
 // configuration: LSTM, both GRUs (PyTorch's reset-after is oneDNN's
 // linear-before-reset GRU, the original reset-before GRU its plain GRU) and

@@ -40,6 +40,7 @@
 #include "recur/sampling.h"
 #include "recur/token_generator.h"
 #include "subcommand.h"
+#include "threads_flag.h"
 
 namespace recur::cli {
 namespace {
@@ -92,7 +93,6 @@ void validate(BenchFlags& f) {
   positive("layers", f.layers, 64);
   positive("batch", f.batch, 1 << 16);
   positive("seq", f.seq, 1 << 20);
-  if (f.threads < 0 || f.threads > 1024) throw UsageError(fmt::format("--threads must be in [0, 1024], got {}", f.threads));
   if (f.vocab < 0 || f.vocab > (1 << 24)) throw UsageError(fmt::format("--vocab must be in [0, 2^24], got {}", f.vocab));
   if (f.warmup < 0 || f.warmup > 100000) throw UsageError(fmt::format("--warmup must be in [0, 100000], got {}", f.warmup));
   if (f.repeats < 1 || f.repeats > 100000) throw UsageError(fmt::format("--repeats must be in [1, 100000], got {}", f.repeats));
@@ -243,7 +243,7 @@ struct GenerateBench {
 int run_bench(BenchFlags f) {
   validate(f);
   const double baseline_rss = current_rss_mb();
-  set_num_threads(f.threads);
+  apply_threads(f.threads);
   std::function<void()> iteration;
   std::unique_ptr<TrainBench> train;
   std::unique_ptr<GenerateBench> generate;
@@ -311,7 +311,7 @@ const bool registered = register_subcommand(
       app.add_option("--batch", f->batch, "Batch size (0: 64 in train mode; generate runs at 1)")->capture_default_str();
       app.add_option("--seq", f->seq, "Time steps (train) or generated tokens (generate)")->capture_default_str();
       app.add_flag("--bidirectional", f->bidirectional, "Bidirectional stack");
-      app.add_option("--threads", f->threads, "Threads (0: all cores)")->capture_default_str();
+      add_threads_flag(app, f->threads);
       app.add_option("--mode", f->mode, "train | generate")->capture_default_str();
       app.add_option("--vocab", f->vocab, "Softmax head over this many classes (0: none; generate needs one)")
           ->capture_default_str();

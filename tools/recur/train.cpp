@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "recur/cell.h"
 #include "recur/char_lm_task.h"
 #include "training_command.h"
 
@@ -38,7 +39,7 @@ void add_char_lm_flags(CLI::App& app, CharLmFlags& f) {
   app.add_option("--seq", f.seq, "Steps of truncated BPTT")->capture_default_str()->group(data);
   app.add_flag("--full-bptt", f.full_bptt, "Backpropagate through each whole stream (short documents)")->group(data);
   const char* model = "Model";
-  app.add_option("--cell", f.cell, "rnn_tanh | rnn_relu | lstm | gru")->capture_default_str()->group(model);
+  app.add_option("--cell", f.cell, "Recurrent cell: " + known_cell_names())->capture_default_str()->group(model);
   app.add_option("--gru-reset", f.gru_reset, "GRU reset: after (PyTorch) | before (Cho et al. 2014)")
       ->capture_default_str()->group(model);
   app.add_option("--layers", f.layers, "Recurrent layers")->capture_default_str()->group(model);
@@ -64,8 +65,11 @@ LanguageModelConfig model_config(const CharLmFlags& f) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--cell: ") + e.what());
   }
-  if (f.gru_reset != "after" && f.gru_reset != "before") throw UsageError("--gru-reset must be after or before");
-  config.gru_reset = f.gru_reset == "after" ? GruReset::AfterProduct : GruReset::BeforeProduct;
+  try {
+    config.gru_reset = parse_gru_reset(f.gru_reset);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--gru-reset: ") + e.what());
+  }
   config.embedding_size = f.embedding;
   config.hidden_size = f.hidden;
   config.num_layers = f.layers;
