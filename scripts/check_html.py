@@ -19,7 +19,8 @@ For each page:
     in the middle of the first element matching A changes the first element
     matching B (its outerHTML, which holds inline styles), with no error;
   - a full-page screenshot, PAGE.png beside the page (or in --screenshot-dir),
-    taken after the click.
+    taken after the click; with --screenshot-element SELECTOR, of that
+    element only (e.g. the section that holds the coloured text).
 Exit status 0 when every page passes, 1 otherwise; one line per page.
 """
 import argparse
@@ -195,7 +196,8 @@ def click_changes(browser, session, click, expect_change):
     return [], f"; clicking {point['text']!r} changed {expect_change}"
 
 
-def check_page(browser, page, expect_series, screenshot_path, click=None, expect_change=None):
+def check_page(browser, page, expect_series, screenshot_path, click=None, expect_change=None,
+               screenshot_element=None):
     problems = []
     url = "file://" + os.path.abspath(page)
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -249,10 +251,20 @@ def check_page(browser, page, expect_series, screenshot_path, click=None, expect
 
         metrics = browser.send("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        shot = browser.send("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, size["height"]), "scale": 1},
-        }, session=session)
+        clip = {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, size["height"]), "scale": 1}
+        if screenshot_element:
+            box = evaluate(browser, session, f"""(() => {{
+                const e = document.querySelector({json.dumps(screenshot_element)});
+                if (!e) return null;
+                const r = e.getBoundingClientRect();
+                return JSON.stringify({{x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height}});
+            }})()""")
+            if box is None:
+                problems.append(f"no element matches --screenshot-element {screenshot_element!r}")
+            else:
+                clip.update(json.loads(box))
+        shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
+                            session=session)
         with open(screenshot_path, "wb") as out:
             out.write(base64.b64decode(shot["data"]))
         series = sum(svg["series"] for svg in found["svgs"])
@@ -270,6 +282,8 @@ def main():
     parser.add_argument("--click", default=None, help="CSS selector of an element to click once in each page")
     parser.add_argument("--expect-change", default=None,
                         help="CSS selector of the element the click must change (with --click)")
+    parser.add_argument("--screenshot-element", default=None,
+                        help="CSS selector of the element to screenshot (default: the whole page)")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "chromium"))
     args = parser.parse_args()
     if bool(args.click) != bool(args.expect_change):
@@ -297,7 +311,7 @@ def main():
                     os.makedirs(folder, exist_ok=True)
                     screenshot = os.path.join(folder, os.path.splitext(os.path.basename(page))[0] + ".png")
                     browser_problems, summary = check_page(browser, page, args.expect_series, screenshot, args.click,
-                                                            args.expect_change)
+                                                            args.expect_change, args.screenshot_element)
                     problems += browser_problems
                     if problems:
                         failed += 1

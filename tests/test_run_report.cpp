@@ -97,7 +97,7 @@ TEST(RunReport, PageOfATrainedRun) {
   EXPECT_EQ(count_matches(html, "data-expected-series=\"3\""), 4u);
   EXPECT_EQ(count_matches(html, "data-expected-series=\"2\""), 1u);
   EXPECT_EQ(count_matches(html, "data-expected-series=\"1\""), 2u);
-  EXPECT_EQ(count_matches(html, "data-series=\"validation\""), 4u);
+  EXPECT_EQ(count_matches(html, "class=\"series\" data-series=\"validation\""), 4u);
   EXPECT_EQ(count_matches(html, "data-events=\"steps clipped since the last row\""), 1u);
   EXPECT_EQ(count_matches(html, "<pre>"), 3u);  // three temperatures
   EXPECT_EQ(html.find("Note:"), std::string::npos) << "a complete run has nothing missing";

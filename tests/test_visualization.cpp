@@ -134,9 +134,8 @@ TEST(Visualization, LstmPagesShowGateSaturationPerLayer) {
   const std::string html = visualization_page(model, v, "vis", "an untrained LSTM").html();
   EXPECT_NE(html.find("Gate saturation"), std::string::npos);
   // Two layers; input, forget and output gates and the diagonal in each.
-  EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(), std::regex("data-expected-series=\"4\"")),
-                          std::sregex_iterator()),
-            2);
+  const std::regex four_series("data-expected-series=\"4\"");
+  EXPECT_EQ(std::distance(std::sregex_iterator(html.begin(), html.end(), four_series), std::sregex_iterator()), 2);
   EXPECT_NE(html.find("data-series=\"forget gate\""), std::string::npos);
   // h and c units of both layers are in the picker: 2 x 2 x 6.
   ASSERT_TRUE(std::regex_search(html, std::regex("\"L1 c 5\"")));

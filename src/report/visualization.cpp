@@ -109,6 +109,7 @@ constexpr const char* kPickerScript = R"JS(
     b.type = 'button';
     b.textContent = f.name + ': ' + V.units[f.units[0]] + ' (r = ' + f.r[0].toFixed(2) + ')';
     b.dataset.unit = String(f.units[0]);
+    b.dataset.feature = f.name;
     b.addEventListener('click', () => show(f.units[0]));
     buttons.appendChild(b);
   });
