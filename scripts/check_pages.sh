@@ -29,7 +29,8 @@ head -c 200 "$work/run/log.csv" > "$work/young/log.csv"
 "$recur" report "$work/young" > /dev/null
 
 out="${CHECK_PAGES_SCREENSHOTS:-$work}"
-bash "$here/check_html.sh" --screenshot-dir "$out" "$work/run/report.html" "$work/young/report.html"
+bash "$here/check_html.sh" --screenshot-dir "$out" "$work/run/report.html"
+bash "$here/check_html.sh" --screenshot-dir "$out/young" "$work/young/report.html"
 bash "$here/check_html.sh" --screenshot-dir "$out" \
   --click '#feature-buttons button:nth-of-type(2)' --expect-change '#vis-text' "$work/visualize.html"
 grep -q "is cut short" "$work/young/report.html" || { echo "check_pages: the young run's report does not say its log is cut short" >&2; exit 1; }
