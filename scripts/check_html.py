@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Opens each HTML page in headless Chromium and checks that it renders offline.
 
-Usage: scripts/check_html.py [--expect-series N] [--screenshot-dir DIR] PAGE.html...
+Usage: scripts/check_html.py [--expect-series N] [--screenshot-dir DIR]
+                             [--click SELECTOR --expect-change SELECTOR] PAGE.html...
 
 For each page:
   - static: no http(s):// or protocol-relative URL in src/href/url(), no
@@ -14,7 +15,12 @@ For each page:
   - each element with data-expected-series="N" holds N elements of class
     "series" in the rendered DOM; with --expect-series N, so does every <svg>;
     every SVG that is displayed has a non-empty size;
-  - a full-page screenshot, PAGE.png beside the page (or in --screenshot-dir).
+  - with --click A --expect-change B: a real mouse click (Input.dispatchMouseEvent)
+    in the middle of the first element matching A changes the first element
+    matching B (its outerHTML, which holds inline styles), with no error;
+  - a full-page screenshot, PAGE.png beside the page (or in --screenshot-dir),
+    taken after the click; with --screenshot-element SELECTOR, of that
+    element only (e.g. the section that holds the coloured text).
 Exit status 0 when every page passes, 1 otherwise; one line per page.
 """
 import argparse
@@ -157,7 +163,41 @@ INSPECT = r"""
 """
 
 
-def check_page(browser, page, expect_series, screenshot_path):
+def evaluate(browser, session, expression):
+    result = browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
+    if "exceptionDetails" in result:
+        raise RuntimeError(f"script in the page failed: {result['exceptionDetails']}")
+    return result["result"].get("value")
+
+
+def click_changes(browser, session, click, expect_change):
+    """Clicks the middle of `click` with the mouse; returns (problems, summary)."""
+    snapshot = f"(() => {{ const e = document.querySelector({json.dumps(expect_change)}); return e ? e.outerHTML : null; }})()"
+    before = evaluate(browser, session, snapshot)
+    if before is None:
+        return [f"no element matches --expect-change {expect_change!r}"], ""
+    where = evaluate(browser, session, f"""(() => {{
+        const e = document.querySelector({json.dumps(click)});
+        if (!e) return null;
+        e.scrollIntoView({{block: 'center'}});
+        const r = e.getBoundingClientRect();
+        return JSON.stringify({{x: r.x + r.width / 2, y: r.y + r.height / 2, text: e.textContent.slice(0, 60)}});
+    }})()""")
+    if where is None:
+        return [f"no element matches --click {click!r}"], ""
+    point = json.loads(where)
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": point["x"], "y": point["y"], "button": "left",
+                                                  "clickCount": 1}, session=session)
+    browser.drain(0.3)
+    after = evaluate(browser, session, snapshot)
+    if after == before:
+        return [f"clicking {click!r} ({point['text']!r}) did not change {expect_change!r}"], ""
+    return [], f"; clicking {point['text']!r} changed {expect_change}"
+
+
+def check_page(browser, page, expect_series, screenshot_path, click=None, expect_change=None,
+               screenshot_element=None):
     problems = []
     url = "file://" + os.path.abspath(page)
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -171,6 +211,10 @@ def check_page(browser, page, expect_series, screenshot_path):
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired")
         browser.drain(0.5)  # late console messages and requests
+        clicked = ""
+        if click:
+            problems_of_click, clicked = click_changes(browser, session, click, expect_change)
+            problems += problems_of_click
 
         for event in browser.events:
             if event.get("sessionId") not in (None, session):
@@ -192,10 +236,7 @@ def check_page(browser, page, expect_series, screenshot_path):
             elif method == "Network.loadingFailed" and params.get("type") != "Document":
                 problems.append(f"failed load: {params.get('errorText')}")
 
-        result = browser.send("Runtime.evaluate", {"expression": INSPECT, "returnByValue": True}, session=session)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"inspection script failed: {result['exceptionDetails']}")
-        found = json.loads(result["result"]["value"])
+        found = json.loads(evaluate(browser, session, INSPECT))
         for plot in found["plots"]:
             if plot["expected"] != plot["found"]:
                 problems.append(f"plot {plot['index']}: expected {plot['expected']} series, found "
@@ -210,14 +251,24 @@ def check_page(browser, page, expect_series, screenshot_path):
 
         metrics = browser.send("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        shot = browser.send("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, size["height"]), "scale": 1},
-        }, session=session)
+        clip = {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, size["height"]), "scale": 1}
+        if screenshot_element:
+            box = evaluate(browser, session, f"""(() => {{
+                const e = document.querySelector({json.dumps(screenshot_element)});
+                if (!e) return null;
+                const r = e.getBoundingClientRect();
+                return JSON.stringify({{x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height}});
+            }})()""")
+            if box is None:
+                problems.append(f"no element matches --screenshot-element {screenshot_element!r}")
+            else:
+                clip.update(json.loads(box))
+        shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
+                            session=session)
         with open(screenshot_path, "wb") as out:
             out.write(base64.b64decode(shot["data"]))
         series = sum(svg["series"] for svg in found["svgs"])
-        return problems, f"{len(found['svgs'])} svg, {series} series, {len(found['plots'])} declared plots"
+        return problems, f"{len(found['svgs'])} svg, {series} series, {len(found['plots'])} declared plots{clicked}"
     finally:
         browser.send("Target.closeTarget", {"targetId": target})
 
@@ -228,8 +279,15 @@ def main():
     parser.add_argument("--expect-series", type=int, default=None,
                         help="every <svg> must hold this many elements of class 'series'")
     parser.add_argument("--screenshot-dir", default=None, help="where PAGE.png goes (default: beside the page)")
+    parser.add_argument("--click", default=None, help="CSS selector of an element to click once in each page")
+    parser.add_argument("--expect-change", default=None,
+                        help="CSS selector of the element the click must change (with --click)")
+    parser.add_argument("--screenshot-element", default=None,
+                        help="CSS selector of the element to screenshot (default: the whole page)")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "chromium"))
     args = parser.parse_args()
+    if bool(args.click) != bool(args.expect_change):
+        parser.error("--click and --expect-change go together")
 
     executable = shutil.which(args.chromium)
     if not executable:
@@ -252,7 +310,8 @@ def main():
                     folder = args.screenshot_dir or os.path.dirname(os.path.abspath(page))
                     os.makedirs(folder, exist_ok=True)
                     screenshot = os.path.join(folder, os.path.splitext(os.path.basename(page))[0] + ".png")
-                    browser_problems, summary = check_page(browser, page, args.expect_series, screenshot)
+                    browser_problems, summary = check_page(browser, page, args.expect_series, screenshot, args.click,
+                                                            args.expect_change, args.screenshot_element)
                     problems += browser_problems
                     if problems:
                         failed += 1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command, and what CI runs: installs what the tests and
-# checks need, builds everything (library, recur, tests, benchmarks) and runs
-# the unit suite.
+# checks need, builds everything (library, recur, tests, benchmarks), runs
+# the unit suite, then opens a run's pages in headless Chromium
+# (scripts/check_pages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +12,5 @@ bash scripts/setup.sh --tests
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=ON -DRECUR_BUILD_BENCH=ON
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
+# The pages of a real run in headless Chromium (report, visualize, unit picker).
+bash scripts/check_pages.sh build

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <fmt/format.h>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -11,6 +13,8 @@
 
 #include "recur/svg_plot.h"
 #include "plot_series.h"
+#include "report/base64.h"
+#include "report/sha256.h"
 #include "test_files.h"
 
 namespace recur {
@@ -102,6 +106,68 @@ TEST(HtmlPage, WritesTheFileItShows) {
   page.write(dir / "page.html");
   EXPECT_EQ(testing::read_file(dir / "page.html"), page.html());
   EXPECT_THROW(page.write(dir / "missing" / "page.html"), std::runtime_error);
+}
+
+std::string hex(const std::array<uint8_t, 32>& digest) {
+  std::string out;
+  for (uint8_t b : digest) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+// FIPS 180-4's examples (one block, two blocks) and a million 'a's.
+TEST(HtmlPageScript, Sha256MatchesTheStandardsExamples) {
+  EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(hex(sha256(std::string(1000000, 'a'))), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// RFC 4648's examples, section 10.
+TEST(HtmlPageScript, Base64MatchesTheRfcExamples) {
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(base64("f"), "Zg==");
+  EXPECT_EQ(base64("fo"), "Zm8=");
+  EXPECT_EQ(base64("foo"), "Zm9v");
+  EXPECT_EQ(base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64(std::string("\xff\xfe\x00", 3)), "//4A");
+}
+
+TEST(HtmlPageScript, ScriptIsAllowedByItsHashOnly) {
+  HtmlPage page("picker");
+  page.container("text", "picker-text");
+  page.add_css("#text{font-family:monospace}");
+  const std::string code = "document.getElementById('text').textContent = 'hi';";
+  page.script(code);
+  const std::string html = page.html();
+  EXPECT_EQ(count_matches(html, "<script>"), 1u);
+  EXPECT_NE(html.find("<div id=\"text\" class=\"picker-text\"></div>"), std::string::npos);
+  EXPECT_NE(html.find("#text{font-family:monospace}"), std::string::npos);
+  // The policy names this script's hash: sha256 of its exact text, in base64.
+  const auto digest = sha256(code);
+  const std::string hash = base64(std::string(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  EXPECT_NE(html.find("script-src 'sha256-" + hash + "'\""), std::string::npos) << html.substr(0, 400);
+  // 'unsafe-inline' only for styles.
+  EXPECT_EQ(count_matches(html, "unsafe-inline"), 1u);
+  EXPECT_EQ(count_matches(html, "style-src 'unsafe-inline'"), 1u);
+  // A page without scripts allows none.
+  EXPECT_EQ(HtmlPage("plain").html().find("script-src"), std::string::npos);
+}
+
+TEST(HtmlPageScript, WhatWouldEndTheElementEarlyIsRefused) {
+  HtmlPage page("bad");
+  EXPECT_THROW(page.script("var s = '</SCRIPT>';"), std::invalid_argument);
+  EXPECT_THROW(page.script("var s = '<!-- x';"), std::invalid_argument);
+  EXPECT_THROW(page.add_css("a{} </style><script>"), std::invalid_argument);
+  EXPECT_THROW(page.container("a b"), std::invalid_argument);
+  EXPECT_THROW(page.container("a", "x\"y"), std::invalid_argument);
+  // Embedded JSON keeps its meaning with '<' escaped.
+  EXPECT_EQ(json_for_script(R"({"text":"</script><b>"})"), R"({"text":"\u003c/script>\u003cb>"})");
+  page.script("var d = " + json_for_script(R"({"text":"</script>"})") + ";");
+  page.preformatted("a < b\n  c");
+  EXPECT_NE(page.html().find("<pre>a &lt; b\n  c</pre>"), std::string::npos);
 }
 
 }  // namespace

@@ -210,6 +210,34 @@ TEST(SvgPlotLine, PointsMapOntoThePlotArea) {
     EXPECT_NEAR(pieces[0][i].second, p0 + (ys[i] - v0) / (v1 - v0) * (p1 - p0), 0.01) << i;
 }
 
+TEST(SvgPlotLine, ScatterSeriesArePointsOnly) {
+  LinePlot plot;
+  LineSeries scatter = line("forget gate", {0.0, 0.5, 1.0}, {1.0, 0.25, 0.0});
+  scatter.line = false;
+  plot.series = {scatter, line("diagonal", {0, 1}, {1, 0})};
+  const std::string svg = plot.svg();
+  const Rect area = plot_area(svg);
+  // One group of circles, no path, for the scatter; the line stays a path.
+  const auto group = tags_with(svg, "class=\"series\" data-series=\"forget gate\"");
+  ASSERT_EQ(group.size(), 1u);
+  EXPECT_EQ(group[0].rfind("<g ", 0), 0u) << group[0];
+  EXPECT_EQ(tags_with(svg, "<path class=\"series\" data-series=\"forget gate\"").size(), 0u);
+  EXPECT_EQ(tags_with(svg, "<path class=\"series\" data-series=\"diagonal\"").size(), 1u);
+  const size_t start = svg.find(group[0]), end = svg.find("</g>", start);
+  const std::string circles = svg.substr(start, end - start);
+  std::vector<std::pair<double, double>> centres;
+  for (const auto& tag : tags_with(circles, "<circle "))
+    centres.emplace_back(number_attribute(tag, "cx"), number_attribute(tag, "cy"));
+  ASSERT_EQ(centres.size(), 3u);
+  // x spans the area; y = 1 is the top tick and 0 the bottom one (range [0, 1]).
+  EXPECT_NEAR(centres[0].first, area.x, 0.01);
+  EXPECT_NEAR(centres[2].first, area.x + area.width, 0.01);
+  EXPECT_NEAR(centres[1].first, area.x + area.width / 2, 0.01);
+  EXPECT_NEAR(centres[0].second, area.y, 0.01);
+  EXPECT_NEAR(centres[2].second, area.y + area.height, 0.01);
+  EXPECT_NEAR(centres[1].second, area.y + 0.75 * area.height, 0.01);
+}
+
 TEST(SvgPlotLine, LogAxisPlacesDecadesEvenly) {
   LinePlot plot;
   plot.y_axis.scale = AxisScale::Log10;

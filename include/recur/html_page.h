@@ -1,9 +1,14 @@
 // HtmlPage: one self-contained HTML file (the page of `recur report`) built
 // from headings, paragraphs, tables and inline SVG figures, with its CSS
-// inline and no script and no URL: it opens from disk in any browser, offline.
-// A Content-Security-Policy meta tag forbids every fetch and every script, so
-// a page that tried one would fail loudly in the browser check
-// (scripts/check_html.sh) instead of quietly reaching the network.
+// inline and no URL: it opens from disk in any browser, offline.
+// A Content-Security-Policy meta tag forbids every fetch and every script but
+// the page's own, so a page that tried one would fail loudly in the browser
+// check (scripts/check_html.sh) instead of quietly reaching the network.
+//
+// Scripts: none by default. A page that needs one (the unit picker of `recur
+// visualize`) adds it with script(); the policy then allows exactly those
+// scripts by their SHA-256 hash ('sha256-...'), not 'unsafe-inline', so any
+// other inline script, injected or not, still does not run.
 //
 // Layout: <h1>title</h1>, then the blocks in the order they were added; a
 // section() starts a <section> with an <h2> that holds the blocks after it.
@@ -41,6 +46,20 @@ class HtmlPage {
   void toggle(const std::vector<std::pair<std::string, std::string>>& views, int expected_series = -1,
               const std::string& caption = "");
 
+  // Text shown as it is (monospace, white space kept), e.g. generated samples.
+  void preformatted(const std::string& text);
+  // An empty <div id="ID" class="CLASS"> for a script to fill. The id must be
+  // letters, digits, '-' or '_' (throws std::invalid_argument otherwise).
+  void container(const std::string& id, const std::string& css_class = "");
+  // CSS added after the page's own. Throws std::invalid_argument if it holds
+  // "</style" (it would end the element early).
+  void add_css(const std::string& css);
+  // An inline script, run where it stands in the page (after the blocks added
+  // before it), allowed by its hash. Throws std::invalid_argument if it holds
+  // "</script" or "<!--" in any case: either would change where the element
+  // ends. Data embedded in it should escape '<' (json_for_script does).
+  void script(const std::string& javascript);
+
   std::string html() const;
   // Writes html() to `path`; throws std::runtime_error naming the path when it cannot.
   void write(const std::filesystem::path& path) const;
@@ -48,8 +67,14 @@ class HtmlPage {
  private:
   std::string title_;
   std::string body_;
+  std::string extra_css_;
+  std::vector<std::string> script_hashes_;  // 'sha256-...' of each script, for the policy
   bool in_section_ = false;
   int toggles_ = 0;  // numbers each toggle's radio group, unique in the page
 };
+
+// JSON text safe to embed in a script: '<' written as \u003c, so that no
+// "</script>" inside a string can end the element.
+std::string json_for_script(const std::string& json_text);
 
 }  // namespace recur

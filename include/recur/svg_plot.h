@@ -75,6 +75,7 @@ struct LineSeries {
   std::vector<double> y;  // same length as x (the shorter length is used)
   bool dashed = false;    // e.g. validation against training
   bool points = false;    // a dot at every point (sparse series: validation loss)
+  bool line = true;       // false: the points only, no line (a scatter plot)
   std::string colour;     // "" -> the palette colour of its index
 };
 

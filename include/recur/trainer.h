@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -61,6 +62,12 @@ class Trainer {
 
   const TrainerOptions& options() const { return options_; }
 
+  // Called after each evaluation, once the checkpoints are saved and the
+  // evaluation's row of log.csv is written, and once more when the run stops
+  // (e.g. to rewrite RUN/report.html). It does not change the updates. An
+  // exception it throws is reported as a warning; training goes on.
+  void set_after_evaluation(std::function<void()> hook) { after_evaluation_ = std::move(hook); }
+
  private:
   Checkpoint make_checkpoint() const;
   double elapsed_seconds() const;  // over all sessions of the run
@@ -78,6 +85,7 @@ class Trainer {
   double best_validation_;
   double smoothed_loss_;
   int64_t evaluations_without_improvement_ = 0;
+  std::function<void()> after_evaluation_;
 };
 
 }  // namespace recur

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
 #include "recur/svg_plot.h"
+#include "report/base64.h"
+#include "report/sha256.h"
 
 namespace recur {
 namespace {
@@ -18,6 +22,13 @@ bool is_number(const std::string& text) {
   char* end = nullptr;
   std::strtod(text.c_str(), &end);
   return end == text.c_str() + text.size();
+}
+
+// Whether `text` holds `needle` (lower case) in any case.
+bool contains_folded(const std::string& text, const std::string& needle) {
+  std::string folded(text.size(), ' ');
+  std::transform(text.begin(), text.end(), folded.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return folded.find(needle) != std::string::npos;
 }
 
 void check_svg(const std::string& svg) {
@@ -49,6 +60,7 @@ th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
 th{background:#f4f4f4}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1em 0}
+pre{background:#f7f7f7;border:1px solid #e4e4e4;padding:.6em .8em;white-space:pre-wrap;word-break:break-word;font-size:.9em}
 figcaption{color:#555;font-size:.9em;margin-top:.3em}
 .plot svg{max-width:100%;height:auto}
 .toggle>input{position:absolute;opacity:0;pointer-events:none}
@@ -110,16 +122,48 @@ void HtmlPage::toggle(const std::vector<std::pair<std::string, std::string>>& vi
   body_ += out + caption_of(caption) + "</figure>\n";
 }
 
+void HtmlPage::preformatted(const std::string& text) { body_ += "<pre>" + escape_xml(text) + "</pre>\n"; }
+
+void HtmlPage::container(const std::string& id, const std::string& css_class) {
+  const auto plain = [](const std::string& name) {
+    return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+  };
+  if (id.empty() || !plain(id) || !plain(css_class))
+    throw std::invalid_argument("HtmlPage::container: id and class must be letters, digits, '-' or '_', got \"" + id +
+                                "\" \"" + css_class + "\"");
+  body_ += fmt::format("<div id=\"{}\"{}></div>\n", id, css_class.empty() ? "" : " class=\"" + css_class + "\"");
+}
+
+void HtmlPage::add_css(const std::string& css) {
+  if (contains_folded(css, "</style"))
+    throw std::invalid_argument("HtmlPage::add_css: the CSS holds \"</style\", which would end the element");
+  extra_css_ += css + "\n";
+}
+
+void HtmlPage::script(const std::string& javascript) {
+  for (const char* bad : {"</script", "<!--"})
+    if (contains_folded(javascript, bad))
+      throw std::invalid_argument(std::string("HtmlPage::script: the script holds \"") + bad +
+                                  "\", which would change where it ends; escape '<' in its strings (json_for_script)");
+  const auto digest = sha256(javascript);
+  script_hashes_.push_back("'sha256-" + base64(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) + "'");
+  body_ += "<script>" + javascript + "</script>\n";
+}
+
 std::string HtmlPage::html() const {
-  // default-src 'none': no fetch of any kind; styles only inline; images only data:.
+  // default-src 'none': no fetch of any kind; styles only inline; images only
+  // data:; scripts only those added with script(), by hash.
+  std::string scripts;
+  for (const auto& hash : script_hashes_) scripts += " " + hash;
+  const std::string policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:" +
+                             (scripts.empty() ? std::string() : "; script-src" + scripts);
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-      "img-src data:\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"{4}\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<link rel=\"icon\" href=\"data:,\">\n"
       "<title>{0}</title>\n<style>\n{1}</style>\n</head>\n<body>\n<h1>{0}</h1>\n{2}{3}</body>\n</html>\n",
-      escape_xml(title_), style(), body_, in_section_ ? "</section>\n" : "");
+      escape_xml(title_), style() + extra_css_, body_, in_section_ ? "</section>\n" : "", policy);
 }
 
 void HtmlPage::write(const std::filesystem::path& path) const {
@@ -128,6 +172,13 @@ void HtmlPage::write(const std::filesystem::path& path) const {
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
   if (!out) throw std::runtime_error("cannot write " + path.string() + " (is its folder there and writable?)");
+}
+
+std::string json_for_script(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (char c : json_text) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return out;
 }
 
 }  // namespace recur

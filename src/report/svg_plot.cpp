@@ -396,8 +396,13 @@ std::string LinePlot::svg() const {
       const double px = x_map(line.x[i]), py = y_map(line.y[i]);
       d += fmt::format("{}{}{} {}", d.empty() ? "" : " ", run == 0 ? "M" : "L", num(px), num(py));
       ++run;
-      if (line.points)
+      if (line.points || !line.line)
         dots += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\"/>", num(px), num(py));
+    }
+    if (!line.line) {
+      out += fmt::format("<g class=\"series\" data-series=\"{}\" fill=\"{}\" fill-opacity=\"0.7\">{}</g>\n",
+                         escape_xml(line.name), colour, dots);
+      continue;
     }
     out += fmt::format("<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
                        "stroke-width=\"1.8\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{}/>\n",
@@ -427,7 +432,10 @@ std::string LinePlot::svg() const {
     std::string legend = "<g class=\"legend\">\n";
     for (size_t i = 0; i < legend_names.size(); ++i) {
       const double ly = area.top + 8 + 18 * static_cast<double>(i);
-      if (i < series.size()) {
+      if (i < series.size() && !series[i].line) {
+        legend += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\"/>", num(lx + 11), num(ly),
+                              colour_or_palette(series[i].colour, i));
+      } else if (i < series.size()) {
         legend += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>",
                               num(lx), num(lx + 22), num(ly), colour_or_palette(series[i].colour, i),
                               series[i].dashed ? " stroke-dasharray=\"6 4\"" : "");

@@ -222,6 +222,15 @@ TrainingOutcome Trainer::run() {
     return remaining;
   };
 
+  auto after_evaluation = [&] {
+    if (!after_evaluation_) return;
+    try {
+      after_evaluation_();
+    } catch (const std::exception& e) {
+      log.message(std::string("warning: after the evaluation: ") + e.what());
+    }
+  };
+
   auto validate_and_save = [&](ProgressRecord& record) {
     if (task_.has(DataPart::Validation)) {
       const double loss = task_.evaluate(DataPart::Validation).mean();
@@ -289,6 +298,7 @@ TrainingOutcome Trainer::run() {
       if (evaluate_now) validate_and_save(record);
       if (evaluate_now || plain_line_now) {
         log.progress(record, !log.live() || evaluate_now);
+        if (evaluate_now) after_evaluation();
         window_start = Clock::now();
         window_tokens = 0;
       } else {
@@ -311,6 +321,7 @@ TrainingOutcome Trainer::run() {
   if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
   else save("last.safetensors");
   if (final_record.validation_loss >= 0) log.progress(final_record, true);
+  after_evaluation();
   outcome.iterations = iteration_;
   outcome.best_validation_loss = best_validation_;
   log.message(fmt::format("stopped: {} after {} iterations; checkpoints in {}", outcome.stop_reason, iteration_,

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "recur/run_folder.h"
+#include "recur/run_report.h"
 #include "threads_flag.h"
 
 namespace recur::cli {
@@ -84,6 +85,10 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   app.add_option("--patience", f.patience, "Stop after this many validations without improvement (0: never)")
       ->capture_default_str()->group(kResumableGroup);
   add_threads_flag(app, f.threads)->group(kResumableGroup);
+  app.add_flag("--report", f.report,
+               "Write RUN/report.html (learning curves, settings, samples) at each evaluation; reload it to watch "
+               "the run")
+      ->group(kResumableGroup);
 }
 
 namespace {
@@ -146,6 +151,14 @@ int64_t parameter_count(TrainingTask& task) {
   return count;
 }
 
+// --report: the page is rewritten after each evaluation; a failure to write
+// it is a warning (the Trainer's), never the end of a long run.
+void attach_report(Trainer& trainer, const TrainingFlags& f) {
+  if (!f.report) return;
+  const fs::path run_dir = trainer.options().run_dir;
+  trainer.set_after_evaluation([run_dir] { write_run_report(run_dir, run_dir / "report.html"); });
+}
+
 int run_fresh(const TrainingFlags& f, const TaskFactory& factory) {
   refuse_existing_run(f.run);
   // Checked before the task reads its data, so that a typo costs nothing (the
@@ -153,7 +166,9 @@ int run_fresh(const TrainingFlags& f, const TaskFactory& factory) {
   trainer_options(f, /*steps_per_epoch=*/1);
   std::unique_ptr<TrainingTask> task = factory.from_flags();
   Trainer trainer(*task, trainer_options(f, task->steps_per_epoch()));
-  std::cerr << fmt::format("{} parameters; run folder {}\n", parameter_count(*task), f.run);
+  attach_report(trainer, f);
+  std::cerr << fmt::format("{} parameters; run folder {}{}\n", parameter_count(*task), f.run,
+                           f.report ? fmt::format("; report {}", (fs::path(f.run) / "report.html").string()) : "");
   const TrainingOutcome outcome = trainer.run();
   return outcome.interrupted ? 130 : 0;
 }
@@ -173,6 +188,7 @@ int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& 
     if (app.count("--patience")) options.patience = f.patience;
     Trainer trainer(*task, options);
     trainer.resume(checkpoint);
+    attach_report(trainer, f);
     std::cerr << fmt::format("resuming {} at iteration {}\n", checkpoint_path.string(),
                              checkpoint.training.at("iteration").get<int64_t>());
     const TrainingOutcome outcome = trainer.run();

@@ -19,7 +19,8 @@
 
 namespace recur::cli {
 
-// The help group of the flags that --resume accepts (limits and threads):
+// The help group of the flags that --resume accepts (limits, threads and
+// --report, none of which changes the updates):
 // declaring a flag in it is what lets it change on resume.
 inline constexpr const char* kResumableGroup = "Limits (may be given again with --resume)";
 
@@ -39,6 +40,7 @@ struct TrainingFlags {
   std::string resume;
   uint64_t seed = 1;
   int threads = 0;
+  bool report = false;  // write RUN/report.html after each evaluation
 };
 
 // Adds the shared flags to `app`; `flags` keeps the defaults it holds (a task

@@ -1,0 +1,37 @@
+#include "recur/report_sections.h"
+
+#include <map>
+#include <utility>
+
+#include "recur/char_lm_report.h"
+#include "recur/char_model.h"
+
+namespace recur {
+namespace {
+
+// The built-in sections, one line per task (see the header for why a table).
+std::multimap<std::string, ReportSection>& sections() {
+  static std::multimap<std::string, ReportSection> table = {
+      {kCharLmTask, char_lm_report_section},
+  };
+  return table;
+}
+
+}  // namespace
+
+void register_report_section(const std::string& task, ReportSection section) {
+  sections().emplace(task, std::move(section));
+}
+
+std::vector<ReportSection> report_sections(const std::string& task) {
+  std::vector<ReportSection> found;
+  if (!task.empty()) {
+    auto [begin, end] = sections().equal_range(task);
+    for (auto it = begin; it != end; ++it) found.push_back(it->second);
+  }
+  auto [begin, end] = sections().equal_range("");
+  for (auto it = begin; it != end; ++it) found.push_back(it->second);
+  return found;
+}
+
+}  // namespace recur
