@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/config_json.h"
+
 namespace recur {
 
 namespace {
@@ -10,21 +12,11 @@ RecurrentOptions recurrent_options(const LanguageModelConfig& c) {
   return {.cell = c.cell, .input_size = c.embedding_size > 0 ? c.embedding_size : c.vocab_size,
           .hidden_size = c.hidden_size, .num_layers = c.num_layers, .dropout = c.dropout, .gru_reset = c.gru_reset};
 }
-
-template <typename V>
-V required(const nlohmann::json& json, const char* key) {
-  if (!json.contains(key)) throw std::invalid_argument(std::string("model configuration lacks '") + key + "'");
-  try {
-    return json.at(key).get<V>();
-  } catch (const nlohmann::json::exception&) {
-    throw std::invalid_argument(std::string("model configuration has a bad '") + key + "': " + json.at(key).dump());
-  }
-}
 }  // namespace
 
 nlohmann::json LanguageModelConfig::to_json() const {
   return {{"cell", cell_name(cell)},
-          {"gru_reset", gru_reset == GruReset::AfterProduct ? "after" : "before"},
+          {"gru_reset", gru_reset_name(gru_reset)},
           {"vocab_size", vocab_size},
           {"embedding_size", embedding_size},
           {"hidden_size", hidden_size},
@@ -36,10 +28,7 @@ LanguageModelConfig LanguageModelConfig::from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("model configuration is not a JSON object");
   LanguageModelConfig c;
   c.cell = parse_cell(required<std::string>(json, "cell"));
-  const std::string reset = json.value("gru_reset", std::string("after"));
-  if (reset != "after" && reset != "before")
-    throw std::invalid_argument("model configuration has gru_reset '" + reset + "' (expected after or before)");
-  c.gru_reset = reset == "after" ? GruReset::AfterProduct : GruReset::BeforeProduct;
+  c.gru_reset = gru_reset_from_json(json);
   c.vocab_size = required<int64_t>(json, "vocab_size");
   c.embedding_size = required<int64_t>(json, "embedding_size");
   c.hidden_size = required<int64_t>(json, "hidden_size");
