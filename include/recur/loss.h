@@ -22,7 +22,8 @@ template <typename T>
 CrossEntropyResult<T> softmax_cross_entropy(const Tensor<T>& logits, std::span<const int64_t> targets,
                                             Tensor<T>* grad_logits, int64_t ignore_index = -100);
 
-// Mean squared error over all elements: mean((prediction - target)^2).
+// Mean squared error over all elements: mean((prediction - target)^2)
+// (regression_loss.h has it with MAE and Huber).
 template <typename T>
 T mean_squared_error(const Tensor<T>& prediction, const Tensor<T>& target, Tensor<T>* grad_prediction);
 

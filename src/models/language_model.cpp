@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/config_json.h"
+
 namespace recur {
 
 namespace {
@@ -9,16 +11,6 @@ RecurrentOptions recurrent_options(const LanguageModelConfig& c) {
   c.validate();
   return {.cell = c.cell, .input_size = c.embedding_size > 0 ? c.embedding_size : c.vocab_size,
           .hidden_size = c.hidden_size, .num_layers = c.num_layers, .dropout = c.dropout, .gru_reset = c.gru_reset};
-}
-
-template <typename V>
-V required(const nlohmann::json& json, const char* key) {
-  if (!json.contains(key)) throw std::invalid_argument(std::string("model configuration lacks '") + key + "'");
-  try {
-    return json.at(key).get<V>();
-  } catch (const nlohmann::json::exception&) {
-    throw std::invalid_argument(std::string("model configuration has a bad '") + key + "': " + json.at(key).dump());
-  }
 }
 }  // namespace
 
@@ -36,11 +28,7 @@ LanguageModelConfig LanguageModelConfig::from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("model configuration is not a JSON object");
   LanguageModelConfig c;
   c.cell = parse_cell(required<std::string>(json, "cell"));
-  try {
-    c.gru_reset = parse_gru_reset(json.value("gru_reset", gru_reset_name(GruReset::AfterProduct)));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("model configuration: ") + e.what());
-  }
+  c.gru_reset = gru_reset_from_json(json);
   c.vocab_size = required<int64_t>(json, "vocab_size");
   c.embedding_size = required<int64_t>(json, "embedding_size");
   c.hidden_size = required<int64_t>(json, "hidden_size");

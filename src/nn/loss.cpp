@@ -1,5 +1,7 @@
 #include "recur/loss.h"
 
+#include "recur/regression_loss.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -52,19 +54,7 @@ CrossEntropyResult<T> softmax_cross_entropy(const Tensor<T>& logits, std::span<c
 
 template <typename T>
 T mean_squared_error(const Tensor<T>& prediction, const Tensor<T>& target, Tensor<T>* grad_prediction) {
-  if (prediction.shape() != target.shape())
-    throw std::invalid_argument("mean squared error: prediction " + shape_string(prediction.shape()) +
-                                " and target " + shape_string(target.shape()) + " differ in shape");
-  const int64_t n = prediction.numel();
-  if (n == 0) throw std::invalid_argument("mean squared error of an empty tensor");
-  double sum = 0;
-  if (grad_prediction) grad_prediction->resize(prediction.shape());
-  for (int64_t i = 0; i < n; ++i) {
-    const T diff = prediction[i] - target[i];
-    sum += static_cast<double>(diff) * static_cast<double>(diff);
-    if (grad_prediction) (*grad_prediction)[i] = T(2) * diff / T(n);
-  }
-  return T(sum / static_cast<double>(n));
+  return static_cast<T>(regression_loss(RegressionLoss::Mse, prediction, target, grad_prediction).mean());
 }
 
 template struct CrossEntropyResult<float>;
