@@ -34,7 +34,7 @@ struct SequenceDataRecord {
 
 class SequenceTask : public TrainingTask {
  public:
-  // Unknown dev labels are an error naming the file and line.
+  // Dev labels the training data lacks are counted (as wrong) with a warning.
   SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
                SequenceDataRecord record);
   // The task a checkpoint was trained as (require_task: classify or tag), its

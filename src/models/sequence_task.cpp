@@ -42,7 +42,13 @@ SequenceTask::SequenceTask(SequenceLabeler labeler, SequenceExamples train, std:
       train_encoded_(labeler_.encode(train_, UnknownLabels::Error)),
       record_(std::move(record)),
       batcher_(train_encoded_.lengths, record_.batch, Rng(record_.seed)) {
-  if (dev_) dev_encoded_ = labeler_.encode(*dev_, UnknownLabels::Error);
+  if (dev_) {
+    // A dev label the training data lacks can never be predicted: counted as wrong, and said once.
+    dev_encoded_ = labeler_.encode(*dev_, UnknownLabels::Count);
+    if (dev_encoded_.unknown.count > 0)
+      std::cerr << fmt::format("recur: warning: {}: {} (counted as wrong in the dev accuracy)\n", dev_->file,
+                               dev_encoded_.unknown.summary());
+  }
   if (labeler_.scope == LabelScope::PerStep) {
     // Targets a step trains on, on average: what the log's rate counts.
     const int64_t tokens = std::accumulate(train_encoded_.lengths.begin(), train_encoded_.lengths.end(), int64_t{0});
