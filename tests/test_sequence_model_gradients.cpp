@@ -206,6 +206,34 @@ INSTANTIATE_TEST_SUITE_P(EachOutput, Masking,
                                            MaskingCase{"max", PoolingMode::Max}, MaskingCase{"per_step", std::nullopt}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(SequenceInput, WordDropoutReplacesWordsByUnknownInTrainingOnly) {
+  SequenceInputConfig config{.kind = InputKind::Words, .vocab_size = 9, .word_embedding = 4, .word_dropout = 0.5};
+  Rng rng(25);
+  SequenceInput<double> input(config, rng);
+  const Tensor<double>& table = input.word_embedding().value;
+  const SequenceBatch b = make_batch({{3, 5, 2, 7, 8, 4, 6, 3}, {2, 8}});
+  auto row_is = [&](const Tensor<double>& out, int64_t i, int64_t id) {
+    for (int64_t j = 0; j < 4; ++j)
+      if (out[i * 4 + j] != table[id * 4 + j]) return false;
+    return true;
+  };
+  Tensor<double> out;
+  input.forward(b, out, /*training=*/false, nullptr);
+  for (int64_t i = 0; i < 16; ++i)
+    if (b.word_ids[i] != WordVocabulary::kPad) EXPECT_TRUE(row_is(out, i, b.word_ids[i])) << i;
+  Rng draws(26);
+  input.forward(b, out, /*training=*/true, &draws);
+  int unknown = 0, kept = 0;
+  for (int64_t i = 0; i < 16; ++i) {
+    if (b.word_ids[i] == WordVocabulary::kPad) continue;
+    if (row_is(out, i, WordVocabulary::kUnknown)) ++unknown;
+    else if (row_is(out, i, b.word_ids[i])) ++kept;
+  }
+  EXPECT_EQ(unknown + kept, 10);  // every word is itself or <unk>
+  EXPECT_GT(unknown, 0);
+  EXPECT_GT(kept, 0);
+}
+
 TEST(SequenceModelGradient, WholeTaggerMatchesCentralDifferences) {
   SequenceModelConfig config = small_config(std::nullopt);
   config.num_layers = 1;

@@ -40,6 +40,9 @@ struct SequenceInputConfig {
   int64_t char_hidden = 25;
   CellKind char_cell = CellKind::Lstm;
   int64_t frame_width = 0;  // frames: F
+  // Training only: each word id becomes <unk> with this probability (its characters
+  // stay), so that the model learns to read unknown words from their spelling.
+  double word_dropout = 0.0;
 
   int64_t output_size() const;
   // Throws OptionError naming the option ("word_embedding", "char_hidden", ...).
@@ -69,7 +72,8 @@ class SequenceInput {
   void freeze_word_embedding(bool frozen) { frozen_ = frozen; }
   bool word_embedding_frozen() const { return frozen_; }
 
-  void forward(const SequenceBatch& batch, Tensor<T>& output);
+  // `rng` draws the word dropout when training.
+  void forward(const SequenceBatch& batch, Tensor<T>& output, bool training = false, Rng* rng = nullptr);
   // grad_output [T, B, X]; adds to the parameters' gradients (none for frames).
   void backward(const Tensor<T>& grad_output);
 
@@ -79,6 +83,7 @@ class SequenceInput {
   std::optional<CharWordEncoder<T>> chars_;
   bool frozen_ = false;
   const SequenceBatch* batch_ = nullptr;
+  std::vector<int64_t> dropped_ids_;
   Tensor<T> embedded_, encoded_, grad_embedded_, grad_encoded_;
 };
 

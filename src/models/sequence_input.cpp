@@ -30,13 +30,14 @@ void SequenceInputConfig::validate() const {
   if (char_vocab_size > 0 && char_embedding < 1)
     throw OptionError("char_embedding", "character embedding size must be >= 1");
   if (char_vocab_size > 0 && char_hidden < 1) throw OptionError("char_hidden", "character encoder size must be >= 1");
+  if (!(word_dropout >= 0 && word_dropout < 1)) throw OptionError("word_dropout", "word dropout must be in [0, 1)");
 }
 
 nlohmann::json SequenceInputConfig::to_json() const {
   if (kind == InputKind::Frames) return {{"kind", "frames"}, {"frame_width", frame_width}};
   return {{"kind", "words"},           {"vocab_size", vocab_size},         {"word_embedding", word_embedding},
           {"char_vocab_size", char_vocab_size}, {"char_embedding", char_embedding}, {"char_hidden", char_hidden},
-          {"char_cell", cell_name(char_cell)}};
+          {"char_cell", cell_name(char_cell)}, {"word_dropout", word_dropout}};
 }
 
 SequenceInputConfig SequenceInputConfig::from_json(const nlohmann::json& json) {
@@ -52,6 +53,7 @@ SequenceInputConfig SequenceInputConfig::from_json(const nlohmann::json& json) {
     c.char_embedding = required<int64_t>(json, "char_embedding");
     c.char_hidden = required<int64_t>(json, "char_hidden");
     c.char_cell = parse_cell(required<std::string>(json, "char_cell"));
+    c.word_dropout = json.value("word_dropout", 0.0);
   } else {
     throw std::invalid_argument("input configuration has kind '" + kind + "' (expected words or frames)");
   }
@@ -81,7 +83,7 @@ ParameterList<T> SequenceInput<T>::parameters() {
 }
 
 template <typename T>
-void SequenceInput<T>::forward(const SequenceBatch& batch, Tensor<T>& output) {
+void SequenceInput<T>::forward(const SequenceBatch& batch, Tensor<T>& output, bool training, Rng* rng) {
   const BatchLayout& layout = batch.layout;
   const int64_t steps = layout.steps, B = layout.batch, X = config_.output_size();
   batch_ = &batch;
@@ -96,7 +98,15 @@ void SequenceInput<T>::forward(const SequenceBatch& batch, Tensor<T>& output) {
   if (static_cast<int64_t>(batch.word_ids.size()) != steps * B)
     throw std::invalid_argument("word batch must hold steps * batch ids");
   const int64_t E = config_.word_embedding;
-  embedding_->forward(batch.word_ids, embedded_);
+  if (training && config_.word_dropout > 0) {
+    if (rng == nullptr) throw std::invalid_argument("training with word dropout needs an Rng");
+    dropped_ids_ = batch.word_ids;
+    for (int64_t& id : dropped_ids_)
+      if (id != WordVocabulary::kPad && rng->uniform() < config_.word_dropout) id = WordVocabulary::kUnknown;
+    embedding_->forward(dropped_ids_, embedded_);
+  } else {
+    embedding_->forward(batch.word_ids, embedded_);
+  }
   if (chars_) chars_->forward(batch.chars.chars, batch.chars.lengths, batch.chars.max_length, encoded_);
   const int64_t C = X - E;
   for (int64_t t = 0; t < steps; ++t)

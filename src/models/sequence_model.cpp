@@ -77,7 +77,7 @@ ParameterList<T> SequenceModel<T>::parameters() {
 template <typename T>
 const Tensor<T>& SequenceModel<T>::forward(const SequenceBatch& batch, bool training, Rng* rng) {
   const BatchLayout& layout = batch.layout;
-  input_.forward(batch, inputs_);
+  input_.forward(batch, inputs_, training, rng);
   input_dropout_.forward(inputs_, dropped_inputs_, training, rng);
   rnn_.forward(dropped_inputs_, initial_, layout.lengths, rnn_output_, final_, training, rng);
   const Tensor<T>* features = &rnn_output_;

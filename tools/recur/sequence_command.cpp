@@ -33,7 +33,7 @@ struct SequenceTrainFlags {
   std::string cell = "lstm", pooling = "max";
   bool bidirectional = false;
   int64_t layers = 1, hidden = 128;
-  double dropout = 0.5;
+  double dropout = 0.5, word_dropout = 0.0;
 };
 
 void add_train_flags(CLI::App& app, SequenceTrainFlags& f, LabelScope scope) {
@@ -73,6 +73,9 @@ void add_train_flags(CLI::App& app, SequenceTrainFlags& f, LabelScope scope) {
   }
   app.add_option("--dropout", f.dropout, "Dropout on the input, between layers and before the classifier")
       ->capture_default_str()->group(model);
+  app.add_option("--word-dropout", f.word_dropout,
+                 "In training, replace each word by <unk> with this probability (its characters stay)")
+      ->capture_default_str()->group(model);
 }
 
 CellKind parse_cell_flag(const std::string& flag, const std::string& name) {
@@ -109,6 +112,7 @@ SequenceLabelerOptions labeler_options(const SequenceTrainFlags& f, LabelScope s
   m.input.word_embedding = f.word_embedding;
   m.input.char_embedding = f.char_embedding;
   m.input.char_hidden = f.char_hidden;
+  m.input.word_dropout = f.word_dropout;
   if (o.char_encoder) m.input.char_cell = parse_cell_flag("--char-encoder", f.char_encoder);
   m.cell = parse_cell_flag("--cell", f.cell);
   m.hidden_size = f.hidden;
