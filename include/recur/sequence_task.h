@@ -1,0 +1,72 @@
+// SequenceTask: the TrainingTask of `recur classify train` and `recur tag
+// train` — a SequenceLabeler over labelled sequences, in length-bucketed
+// batches (length_bucket_batcher.h), validated on a dev set (model selection
+// and early stopping by the Trainer, on the dev cross-entropy).
+//
+// Each validation also prints the dev accuracy to standard error ("dev
+// accuracy 0.8521 (743/872)"), since the Trainer keeps only the loss.
+//
+// describe_data (kept in "recur.training" for --resume):
+//   {"train": PATH, "dev": PATH | null, "format": "tsv", "column": "upos", "batch": 32, "seed": 1}
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "recur/length_bucket_batcher.h"
+#include "recur/sequence_labeler.h"
+#include "recur/training_task.h"
+
+namespace recur {
+
+struct SequenceDataRecord {
+  std::string train;
+  std::string dev;                          // empty: none
+  SequenceFormat format = SequenceFormat::Auto;  // as given (auto resolves per file)
+  std::string column = "upos";
+  int64_t batch = 32;
+  uint64_t seed = 1;
+
+  SequenceReadOptions read_options(LabelScope scope) const;
+  nlohmann::json to_json() const;
+  static SequenceDataRecord from_json(const nlohmann::json& json);
+};
+
+class SequenceTask : public TrainingTask {
+ public:
+  // Dev labels the training data lacks are counted (as wrong) with a warning.
+  SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
+               SequenceDataRecord record);
+  // The task a checkpoint was trained as (require_task: classify or tag), its
+  // data read again from the recorded files.
+  static std::unique_ptr<SequenceTask> from_checkpoint(const Checkpoint& checkpoint, LabelScope scope);
+
+  SequenceLabeler& labeler() { return labeler_; }
+
+  ParameterList<float> parameters() override { return labeler_.model->parameters(); }
+  TaskLoss train_step(Rng& rng) override;
+  int64_t tokens_per_step() const override { return tokens_per_step_; }
+  int64_t steps_per_epoch() const override { return batcher_.batches_per_epoch(); }
+  double epochs_done() const override;
+  bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
+  TaskLoss evaluate(DataPart part) override;
+  void reset_carried_state() override {}
+  nlohmann::json save_position(Checkpoint& checkpoint) const override;
+  void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
+  nlohmann::json describe_model() const override { return labeler_.describe(); }
+  nlohmann::json describe_data() const override { return record_.to_json(); }
+
+ private:
+  SequenceLabeler labeler_;
+  SequenceExamples train_;
+  std::optional<SequenceExamples> dev_;
+  EncodedSequences train_encoded_, dev_encoded_;
+  SequenceDataRecord record_;
+  LengthBucketBatcher batcher_;
+  int64_t tokens_per_step_ = 1;
+  std::vector<int64_t> rows_;
+  SequenceBatch batch_;
+  Tensor<float> grad_logits_;
+};
+
+}  // namespace recur

@@ -1,0 +1,111 @@
+#include "recur/sequence_task.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <numeric>
+
+#include "recur/loss.h"
+#include "recur/sequence_evaluation.h"
+
+namespace recur {
+
+SequenceReadOptions SequenceDataRecord::read_options(LabelScope scope) const {
+  return {.format = format, .scope = scope, .labels_required = true, .column = column};
+}
+
+nlohmann::json SequenceDataRecord::to_json() const {
+  return {{"train", train},
+          {"dev", dev.empty() ? nlohmann::json() : nlohmann::json(dev)},
+          {"format", sequence_format_name(format)},
+          {"column", column},
+          {"batch", batch},
+          {"seed", seed}};
+}
+
+SequenceDataRecord SequenceDataRecord::from_json(const nlohmann::json& j) {
+  SequenceDataRecord r;
+  r.train = j.at("train").get<std::string>();
+  r.dev = j.at("dev").is_null() ? "" : j.at("dev").get<std::string>();
+  r.format = parse_sequence_format(j.at("format").get<std::string>());
+  r.column = j.at("column").get<std::string>();
+  r.batch = j.at("batch").get<int64_t>();
+  r.seed = j.at("seed").get<uint64_t>();
+  return r;
+}
+
+SequenceTask::SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
+                           SequenceDataRecord record)
+    : labeler_(std::move(labeler)),
+      train_(std::move(train)),
+      dev_(std::move(dev)),
+      train_encoded_(labeler_.encode(train_, UnknownLabels::Error)),
+      record_(std::move(record)),
+      batcher_(train_encoded_.lengths, record_.batch, Rng(record_.seed)) {
+  if (dev_) {
+    // A dev label the training data lacks can never be predicted: counted as wrong, and said once.
+    dev_encoded_ = labeler_.encode(*dev_, UnknownLabels::Count);
+    if (dev_encoded_.unknown.count > 0)
+      std::cerr << fmt::format("recur: warning: {}: {} (counted as wrong in the dev accuracy)\n", dev_->file,
+                               dev_encoded_.unknown.summary());
+  }
+  if (labeler_.scope == LabelScope::PerStep) {
+    // Targets a step trains on, on average: what the log's rate counts.
+    const int64_t tokens = std::accumulate(train_encoded_.lengths.begin(), train_encoded_.lengths.end(), int64_t{0});
+    tokens_per_step_ = std::max<int64_t>(1, tokens / batcher_.batches_per_epoch());
+  } else {
+    tokens_per_step_ = record_.batch;
+  }
+}
+
+std::unique_ptr<SequenceTask> SequenceTask::from_checkpoint(const Checkpoint& checkpoint, LabelScope scope) {
+  const std::string where = checkpoint.path.string();
+  SequenceLabeler labeler = SequenceLabeler::from_checkpoint(checkpoint, scope);
+  if (!checkpoint.training.contains("data"))
+    throw FormatError(where + ": recur.training records no training data (\"data\")");
+  SequenceDataRecord record;
+  try {
+    record = SequenceDataRecord::from_json(checkpoint.training.at("data"));
+  } catch (const std::exception& e) {
+    throw FormatError(where + ": recur.training \"data\" is incomplete: " + e.what());
+  }
+  SequenceExamples train = read_sequence_examples(record.train, record.read_options(scope));
+  std::optional<SequenceExamples> dev;
+  if (!record.dev.empty()) dev = read_sequence_examples(record.dev, record.read_options(scope));
+  return std::make_unique<SequenceTask>(std::move(labeler), std::move(train), std::move(dev), record);
+}
+
+double SequenceTask::epochs_done() const {
+  return static_cast<double>(batcher_.epoch()) +
+         static_cast<double>(batcher_.batches_taken()) / static_cast<double>(batcher_.batches_per_epoch());
+}
+
+TaskLoss SequenceTask::train_step(Rng& rng) {
+  if (!batcher_.next(rows_)) {
+    batcher_.new_epoch();
+    batcher_.next(rows_);
+  }
+  batch_ = labeler_.batch(train_, train_encoded_, rows_);
+  SequenceModel<float>& model = *labeler_.model;
+  const Tensor<float>& logits = model.forward(batch_, /*training=*/true, &rng);
+  const CrossEntropyResult<float> ce =
+      softmax_cross_entropy<float>(logits, labeler_.batch_targets(batch_.layout, train_encoded_), &grad_logits_);
+  model.backward(grad_logits_);
+  return {ce.sum_loss, ce.count};
+}
+
+TaskLoss SequenceTask::evaluate(DataPart part) {
+  if (!has(part)) return {};
+  const SequenceEvaluation result = evaluate_sequences(labeler_, *dev_, dev_encoded_, record_.batch);
+  std::cerr << fmt::format("dev accuracy {:.4f} ({}/{})\n", result.confusion.accuracy(), result.confusion.correct(),
+                           result.confusion.total());
+  return result.loss;
+}
+
+nlohmann::json SequenceTask::save_position(Checkpoint&) const { return {{"batcher", batcher_.position()}}; }
+
+void SequenceTask::restore_position(const nlohmann::json& position, const Checkpoint&) {
+  batcher_.restore(position.at("batcher"));
+}
+
+}  // namespace recur
