@@ -25,6 +25,13 @@ struct Parameter {
 template <typename T>
 using ParameterList = std::vector<Parameter<T>*>;
 
+// Appends a part's parameters to a model's list (a model's parameters() is
+// its parts' lists, in order).
+template <typename T>
+void append_parameters(ParameterList<T>& list, const ParameterList<T>& more) {
+  list.insert(list.end(), more.begin(), more.end());
+}
+
 // Sets every gradient to zero (before a new accumulation).
 template <typename T>
 void zero_grad(const ParameterList<T>& parameters) {

@@ -82,7 +82,7 @@ ForecastModel<T>::ForecastModel(const ForecastModelConfig& config, Rng& rng)
 template <typename T>
 ParameterList<T> ForecastModel<T>::parameters() {
   ParameterList<T> list = rnn_.parameters();
-  for (auto* p : head_.parameters()) list.push_back(p);
+  append_parameters(list, head_.parameters());
   return list;
 }
 

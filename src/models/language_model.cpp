@@ -61,9 +61,9 @@ LanguageModel::LanguageModel(const LanguageModelConfig& config, Rng& rng)
 ParameterList<float> LanguageModel::parameters() {
   ParameterList<float> list;
   if (embedding_)
-    for (auto* p : embedding_->parameters()) list.push_back(p);
-  for (auto* p : rnn_.parameters()) list.push_back(p);
-  for (auto* p : decoder_.parameters()) list.push_back(p);
+    append_parameters(list, embedding_->parameters());
+  append_parameters(list, rnn_.parameters());
+  append_parameters(list, decoder_.parameters());
   return list;
 }
 

@@ -78,7 +78,7 @@ ParameterList<T> SequenceInput<T>::parameters() {
   ParameterList<T> list;
   if (embedding_) list = embedding_->parameters();
   if (chars_)
-    for (auto* p : chars_->parameters()) list.push_back(p);
+    append_parameters(list, chars_->parameters());
   return list;
 }
 

@@ -69,8 +69,8 @@ SequenceModel<T>::SequenceModel(const SequenceModelConfig& config, Rng& rng)
 template <typename T>
 ParameterList<T> SequenceModel<T>::parameters() {
   ParameterList<T> list = input_.parameters();
-  for (auto* p : rnn_.parameters()) list.push_back(p);
-  for (auto* p : classifier_.parameters()) list.push_back(p);
+  append_parameters(list, rnn_.parameters());
+  append_parameters(list, classifier_.parameters());
   return list;
 }
 

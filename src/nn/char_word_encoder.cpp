@@ -17,7 +17,7 @@ CharWordEncoder<T>::CharWordEncoder(int64_t num_chars, int64_t char_embedding, i
 template <typename T>
 ParameterList<T> CharWordEncoder<T>::parameters() {
   ParameterList<T> list = embedding_.parameters();
-  for (auto* p : rnn_.parameters()) list.push_back(p);
+  append_parameters(list, rnn_.parameters());
   return list;
 }
 
