@@ -17,7 +17,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/recur_check_pages_XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # A text with quotes, brackets and indentation: the project's own sources.
-cat "$here"/../src/report/*.cpp | head -c 60000 > "$work/text.txt"
+# (Through a file, not a pipe: head stopping early would kill cat with SIGPIPE,
+# which pipefail turns into a failure of this script.)
+cat "$here"/../src/report/*.cpp > "$work/sources.txt"
+head -c 60000 "$work/sources.txt" > "$work/text.txt"
 "$recur" train --data "$work/text.txt" --run "$work/run" --hidden 32 --layers 1 --batch 8 --seq 32 \
   --max-iters 40 --eval-every 20 --threads 1 --report 2> "$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
 "$recur" visualize "$work/run" --text "$work/text.txt" --max-chars 1500 --out "$work/visualize.html" \
