@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 # Only what the main job runs: the recur command (the tests have scripts/test.sh).
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=OFF -DRECUR_BUILD_BENCH=OFF
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=OFF -DRECUR_BUILD_BENCH=OFF -DRECUR_UNITY_BUILD=ON
 cmake --build build -j2 --target recur
 
 corpus=/usr/share/games/fortunes

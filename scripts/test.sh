@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 # The options are given explicitly: the quick start may have configured build/
 # without the tests.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=ON -DRECUR_BUILD_BENCH=ON
+# A unity build of the library and the command, as the quick start compiles
+# them, so that CI also proves the quick start's build.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRECUR_BUILD_TESTS=ON -DRECUR_BUILD_BENCH=ON -DRECUR_UNITY_BUILD=ON
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
 # The pages of a real run in headless Chromium (report, visualize, unit picker).

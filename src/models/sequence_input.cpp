@@ -3,17 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/config_json.h"
 #include "recur/option_error.h"
 
 namespace recur {
-
-namespace {
-template <typename V>
-V required(const nlohmann::json& json, const char* key) {
-  if (!json.contains(key)) throw std::invalid_argument(std::string("input configuration lacks '") + key + "'");
-  return json.at(key).get<V>();
-}
-}  // namespace
 
 int64_t SequenceInputConfig::output_size() const {
   if (kind == InputKind::Frames) return frame_width;

@@ -299,7 +299,7 @@ int run_bench(BenchFlags f) {
   return 0;
 }
 
-const bool registered = register_subcommand(
+const bool bench_registered = register_subcommand(
     "bench", "Time recur on one configuration (training step or batch-1 generation)", [](CLI::App& app) {
       auto f = std::make_shared<BenchFlags>();
       app.add_option("--cell", f->cell, "rnn_tanh | rnn_relu | lstm | gru")->capture_default_str();

@@ -57,7 +57,7 @@ int run_check(const std::vector<std::string>& files, bool quiet) {
   return failed == 0 ? 0 : 1;
 }
 
-const bool registered = register_subcommand(
+const bool check_registered = register_subcommand(
     "check", "Compare recur against PyTorch reference cases (safetensors files from scripts/make_reference.py)",
     [](CLI::App& app) {
       auto files = std::make_shared<std::vector<std::string>>();

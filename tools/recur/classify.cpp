@@ -4,7 +4,7 @@
 
 namespace recur::cli {
 namespace {
-const bool registered = register_subcommand(
+const bool classify_registered = register_subcommand(
     "classify", "Sequence classification (many-to-one): train, eval, predict",
     [](CLI::App& app) { return setup_sequence_command(app, LabelScope::PerSequence); });
 }  // namespace

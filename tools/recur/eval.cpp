@@ -143,7 +143,7 @@ int run_eval(const EvalFlags& f) {
   return 0;
 }
 
-const bool registered = register_subcommand(
+const bool eval_registered = register_subcommand(
     "eval", "Loss (nats/char, bits/char, perplexity) of a character model on a text", [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<EvalFlags>();
       add_checkpoint_argument(app, f->checkpoint);

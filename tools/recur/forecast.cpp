@@ -348,7 +348,7 @@ SubcommandRun add_predict(CLI::App& app) {
   return [f] { return run_forecast_predict(*f); };
 }
 
-const bool registered = register_subcommand(
+const bool forecast_registered = register_subcommand(
     "forecast", "Time-series forecasting from CSV files: train | eval | predict", [](CLI::App& app) -> SubcommandRun {
       app.require_subcommand(1);
       std::vector<std::pair<CLI::App*, SubcommandRun>> runs;

@@ -37,7 +37,7 @@ int run_report_command(const ReportFlags& f) {
   return 0;
 }
 
-const bool registered = register_subcommand(
+const bool report_registered = register_subcommand(
     "report", "Write a run's page: settings, learning curves, samples (one self-contained HTML file)",
     [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<ReportFlags>();

@@ -140,7 +140,7 @@ int run_sample(const SampleFlags& f) {
   return 0;
 }
 
-const bool registered = register_subcommand(
+const bool sample_registered = register_subcommand(
     "sample", "Generate text from a character-level language model", [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<SampleFlags>();
       add_checkpoint_argument(app, f->checkpoint);

@@ -1,13 +1,16 @@
 // Each subcommand lives in its own file and registers itself here, so that
 // main.cpp only parses flags and dispatches: the CLI holds no logic of its own.
 //
-//   static const bool registered = recur::cli::register_subcommand(
+//   const bool check_registered = recur::cli::register_subcommand(
 //       "check", "Compare recur against PyTorch reference cases",
 //       [](CLI::App& app) {  // declare flags; return what runs after parsing
 //         auto files = std::make_shared<std::vector<std::string>>();
 //         app.add_option("files", *files)->required();
 //         return [files] { return run_check(*files); };   // exit code
 //       });
+//
+// The flag's name carries the file's name: the quick start compiles the
+// command's files together (a unity build), where two `registered` would clash.
 #pragma once
 
 #include <CLI/CLI.hpp>

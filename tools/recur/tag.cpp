@@ -4,7 +4,7 @@
 
 namespace recur::cli {
 namespace {
-const bool registered = register_subcommand(
+const bool tag_registered = register_subcommand(
     "tag", "Sequence tagging (many-to-many, aligned): train, eval, predict",
     [](CLI::App& app) { return setup_sequence_command(app, LabelScope::PerStep); });
 }  // namespace

@@ -98,7 +98,7 @@ std::unique_ptr<TrainingTask> char_lm_from_flags(const CharLmFlags& f, uint64_t 
   return std::make_unique<CharLanguageModelTask>(std::move(model), std::move(data), f.batch, seq);
 }
 
-const bool registered = register_subcommand(
+const bool train_registered = register_subcommand(
     "train", "Train a character-level language model on text files", [](CLI::App& app) -> SubcommandRun {
       auto task_flags = std::make_shared<CharLmFlags>();
       auto training = std::make_shared<TrainingFlags>();

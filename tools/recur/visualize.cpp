@@ -61,7 +61,7 @@ int run_visualize(const VisualizeFlags& f) {
   return 0;
 }
 
-const bool registered = register_subcommand(
+const bool visualize_registered = register_subcommand(
     "visualize", "Find interpretable units of a character model and colour a text by them (an HTML page)",
     [](CLI::App& app) -> SubcommandRun {
       auto f = std::make_shared<VisualizeFlags>();
