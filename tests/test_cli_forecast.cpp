@@ -69,6 +69,13 @@ TEST(CliForecast, TrainEvalPredictEndToEnd) {
   // The seasonal naive of a period-20 sine with a trend is off by the trend over 20 days only.
   EXPECT_NEAR(report.at("baselines").at("seasonal_naive").at("rmse").get<double>(), 0.2, 1e-5);
 
+  // The report's table holds eval's figures for the model, and the plots show the actual series.
+  ASSERT_EQ(run_recur("report " + quoted(run.string()) + " --threads 1").exit_code, 0);
+  const std::string page = testing::read_file(run / "report.html");
+  EXPECT_NE(page.find(fmt::format(">{:.5g}<", report.at("rmse").get<double>())), std::string::npos);
+  EXPECT_NE(page.find("data-series=\"actual\""), std::string::npos);
+  EXPECT_NE(page.find("RMSE per horizon step"), std::string::npos);
+
   const auto other = run_recur("forecast eval " + quoted(run.string()) + " --json --season 20 --data " +
                                quoted(csv.string()));
   ASSERT_EQ(other.exit_code, 0) << other.output;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
@@ -91,6 +92,13 @@ TEST(CliClassify, TrainsEvaluatesPredictsAndRoundTrips) {
   EXPECT_TRUE(metrics.contains("macro_f1"));
   EXPECT_EQ(metrics.at("total").get<int>(), 40);
 
+  // The report's dev figures are eval's, with the confusion matrix drawn.
+  ASSERT_EQ(run_recur("report " + run + " --threads 1").exit_code, 0);
+  const std::string page = read_file(fs::path(run) / "report.html");
+  EXPECT_NE(page.find(fmt::format("(40 sequences): accuracy {:.4f}", metrics.at("accuracy").get<double>())),
+            std::string::npos);
+  EXPECT_NE(page.find("data-series=\"confusion\""), std::string::npos);
+
   // predict: from a file and from stdin alike; label then probabilities.
   const std::string from_file = stdout_of("classify predict " + run + " " + dev + " --threads 1");
   const std::string from_stdin = stdout_of("classify predict " + run + " --threads 1 < " + dev);
@@ -158,6 +166,10 @@ TEST(CliTag, TrainsEvaluatesAndPredictsConllu) {
   EXPECT_EQ(metrics.at("unseen_tokens").get<int>(), 1);
   EXPECT_TRUE(metrics.contains("unseen_accuracy"));
   EXPECT_TRUE(metrics.contains("sentence_accuracy"));
+  ASSERT_EQ(run_recur("report " + run + " --threads 1").exit_code, 0);
+  const std::string page = read_file(fs::path(run) / "report.html");
+  EXPECT_NE(page.find(fmt::format("tokens): accuracy {:.4f}", metrics.at("accuracy").get<double>())), std::string::npos);
+  EXPECT_NE(page.find("data-series=\"F1\""), std::string::npos);  // the per-tag F1 bars
 
   // predict writes CoNLL-U: every byte as read except the UPOS column.
   const std::string predicted = stdout_of("tag predict " + run + " --threads 1 " + dev);

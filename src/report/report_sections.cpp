@@ -5,6 +5,10 @@
 
 #include "recur/char_lm_report.h"
 #include "recur/char_model.h"
+#include "recur/forecast_report.h"
+#include "recur/forecaster.h"
+#include "recur/sequence_labeler.h"
+#include "recur/sequence_report.h"
 
 namespace recur {
 namespace {
@@ -13,6 +17,9 @@ namespace {
 std::multimap<std::string, ReportSection>& sections() {
   static std::multimap<std::string, ReportSection> table = {
       {kCharLmTask, char_lm_report_section},
+      {kClassifyTask, classify_report_section},
+      {kTagTask, tag_report_section},
+      {kForecastTask, forecast_report_section},
   };
   return table;
 }

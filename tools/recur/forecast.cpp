@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "model_loading.h"
-#include "recur/forecast_baselines.h"
+#include "recur/forecast_comparison.h"
 #include "recur/forecast_metrics.h"
 #include "recur/forecast_task.h"
 #include "recur/run_folder.h"
@@ -148,8 +148,7 @@ LoadedForecaster load_forecaster(const std::string& target) {
   const Checkpoint checkpoint = load_checkpoint(find_checkpoint(target, CheckpointPick::BestElseLast));
   loaded.path = checkpoint.path.string();
   loaded.forecaster = Forecaster::from_checkpoint(checkpoint);
-  if (checkpoint.training.contains("data") && checkpoint.training.at("data").contains("path"))
-    loaded.data_path = checkpoint.training.at("data").at("path").get<std::string>();
+  loaded.data_path = trained_data_path(checkpoint);
   return loaded;
 }
 
@@ -163,17 +162,6 @@ struct ForecastEvalFlags {
   bool json = false;
   int threads = 0;
 };
-
-// The season of seasonal naive when --season is not given: a year of months,
-// a week of days, a day of hours; otherwise 1 (persistence).
-int64_t default_season(const TimeSeries& series) {
-  if (series.dates.size() < 2) return 1;
-  const DateStep step = infer_date_step(series.dates);
-  if (step.months == 1) return 12;
-  if (step.months == 0 && step.seconds == 86400) return 7;
-  if (step.months == 0 && step.seconds == 3600) return 24;
-  return 1;
-}
 
 nlohmann::json metrics_json(const ForecastMetrics& m) {
   nlohmann::json j = m.overall.to_json();
@@ -207,30 +195,25 @@ int run_forecast_eval(const ForecastEvalFlags& f) {
   const std::string what = other ? fmt::format("{} (every window)", *f.data)
                                  : fmt::format("{} part of {}", f.part, loaded.data_path);
   const int64_t season = f.season > 0 ? f.season : default_season(series);
-  // Seasonal naive reads `season` rows back from the forecast origin; windows
-  // too close to the start of the file for it are left out for every method.
-  std::vector<int64_t> starts;
-  for (const int64_t s : all_starts)
-    if (s + shape.lookback >= season) starts.push_back(s);
+  std::vector<int64_t> starts = windows_with_season(all_starts, shape, season);
   if (starts.empty())
     throw UsageError(fmt::format("{} has no window to evaluate (lookback {} + horizon {}{})", what, shape.lookback,
                                  shape.horizon,
                                  all_starts.empty() ? "" : fmt::format(", and a season of {} rows before it", season)));
   const int64_t left_out = static_cast<int64_t>(all_starts.size() - starts.size());
 
-  const Tensor<double> actual = actual_targets(series, starts, shape);
-  const ForecastMetrics model = forecast_metrics(forecaster.forecast(series, starts), actual);
-  const ForecastMetrics persistence = forecast_metrics(persistence_forecast(series, starts, shape), actual);
-  const ForecastMetrics seasonal = forecast_metrics(seasonal_naive_forecast(series, starts, shape, season), actual);
-  const LinearAutoregression linear = LinearAutoregression::fit(trained.series, trained.train, shape);
-  const ForecastMetrics linear_metrics = forecast_metrics(linear.forecast(series, starts), actual);
+  const ForecastComparison compared = compare_forecasts(forecaster, trained, series, std::move(starts), season);
+  const ForecastMetrics model = compared.metrics(compared.model);
+  const ForecastMetrics persistence = compared.metrics(compared.persistence);
+  const ForecastMetrics seasonal = compared.metrics(compared.seasonal);
+  const ForecastMetrics linear_metrics = compared.metrics(compared.linear);
 
   if (f.json) {
     nlohmann::json report = metrics_json(model);
     report["checkpoint"] = loaded.path;
     report["data"] = other ? *f.data : loaded.data_path;
     report["part"] = other ? "all" : f.part;
-    report["windows"] = starts.size();
+    report["windows"] = compared.starts.size();
     report["windows_left_out"] = left_out;
     report["lookback"] = shape.lookback;
     report["horizon"] = shape.horizon;
@@ -244,7 +227,7 @@ int run_forecast_eval(const ForecastEvalFlags& f) {
     return 0;
   }
   std::string out = fmt::format("checkpoint  {}\nevaluated   {}: {} windows, lookback {}, horizon {}, targets {}\n",
-                                loaded.path, what, starts.size(), shape.lookback, shape.horizon,
+                                loaded.path, what, compared.starts.size(), shape.lookback, shape.horizon,
                                 fmt::join(forecaster.target_names, ", "));
   if (left_out > 0)
     out += fmt::format("            ({} earlier windows left out: seasonal naive needs {} rows before each)\n",
