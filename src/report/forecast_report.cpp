@@ -34,7 +34,10 @@ LinePlot step_plot(const ForecastComparison& c, const std::vector<Method>& metho
   plot.y_axis.label = target;
   // Each method keeps its palette colour across the page's plots; the actual series is dark.
   auto series_of = [&](const std::string& name, const Tensor<double>& values, bool dashed, std::string colour) {
-    LineSeries s{.name = name, .dashed = dashed, .colour = std::move(colour)};
+    LineSeries s;
+    s.name = name;
+    s.dashed = dashed;
+    s.colour = std::move(colour);
     for (size_t w = 0; w < windows; ++w) {
       s.x.push_back(static_cast<double>(c.starts[w] + shape.lookback + step));
       s.y.push_back(values.data()[(static_cast<int64_t>(w) * H + step) * T]);
@@ -99,7 +102,10 @@ void forecast_report_section(HtmlPage& page, const ReportContext& context) {
     per_step.x_axis.label = "steps ahead";
     per_step.y_axis.label = "RMSE";
     for (size_t i = 0; i < methods.size(); ++i) {
-      LineSeries s{.name = methods[i].name, .dashed = i > 0, .points = true};
+      LineSeries s;
+      s.name = methods[i].name;
+      s.dashed = i > 0;
+      s.points = true;
       for (int64_t h = 0; h < shape.horizon; ++h) {
         s.x.push_back(static_cast<double>(h + 1));
         s.y.push_back(metrics[i].per_step[static_cast<size_t>(h)].rmse);

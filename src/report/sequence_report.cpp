@@ -18,7 +18,8 @@ BarChart f1_bars(const ConfusionMatrix& m, const LabelSet& labels, const std::st
   chart.title = title;
   chart.value_label = "F1";
   chart.value_max = 1;
-  BarSeries f1{.name = "F1"};
+  BarSeries f1;
+  f1.name = "F1";
   for (int64_t c = 0; c < labels.size(); ++c) {
     chart.categories.push_back(fmt::format("{} ({})", labels.label(c), m.support(c)));
     f1.values.push_back(m.f1(c));
