@@ -23,7 +23,7 @@
 
 namespace recur {
 
-enum class CellKind { RnnTanh, RnnRelu, Lstm, Gru };
+enum class CellKind { RnnTanh, RnnRelu, Lstm, Gru, Mut1, Mut2, Mut3 };
 
 enum class GruReset {
   AfterProduct,   // PyTorch / cuDNN: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
@@ -39,6 +39,9 @@ struct CellInfo {
   int64_t input_blocks;    // rows of weight_ih / bias_ih, in blocks of H: the leading gates' input part
   int64_t hidden_blocks;   // rows of weight_hh / bias_hh, in blocks of H
   bool cell_state;         // carries a cell state c besides h (LSTM)
+  // Adds its input itself to a hidden-sized vector (MUT1's tanh(x), MUT2's r),
+  // so every layer's input width must equal the hidden width (Recurrent checks).
+  bool input_width_is_hidden = false;
 };
 
 const CellInfo& cell_info(CellKind cell);

@@ -139,10 +139,17 @@ struct CellSteps {
   void (*project_direct_backward)(const DirectInput<T>&) = nullptr;
 };
 
-// The CellSteps of a class template Steps<T> with static forward and backward.
+// The CellSteps of a class template Steps<T> with static forward and backward,
+// and hidden_gradients, project_direct and project_direct_backward if it has them.
 template <template <typename> class Steps, typename T>
 CellSteps<T> cell_steps() {
-  return {.forward = &Steps<T>::forward, .backward = &Steps<T>::backward};
+  CellSteps<T> steps{.forward = &Steps<T>::forward, .backward = &Steps<T>::backward};
+  if constexpr (requires { &Steps<T>::hidden_gradients; }) steps.hidden_gradients = &Steps<T>::hidden_gradients;
+  if constexpr (requires { &Steps<T>::project_direct; }) {
+    steps.project_direct = &Steps<T>::project_direct;
+    steps.project_direct_backward = &Steps<T>::project_direct_backward;
+  }
+  return steps;
 }
 
 // Which oneDNN primitive computes exactly this cell, if any.
@@ -174,11 +181,13 @@ const CellSpec& cell_spec(CellKind cell, GruReset reset);
 
 // ------------------------------------------------- pieces cells share
 
-// out [B, blocks*H] (row stride ld) = beta * out + h [B, H] x W_hh[rows of blocks first..]^T.
+// out [B, blocks*H] (row stride ld) = beta * out + h [B, H] (row stride h_ld, default H)
+// x W_hh[rows of blocks first..]^T.
 template <typename T>
 void hidden_product(int64_t batch, int64_t H, const T* h, const T* w_hh, int64_t first, int64_t blocks, T beta,
-                    T* out, int64_t ld) {
-  gemm<T>(Transpose::No, Transpose::Yes, batch, blocks * H, H, T(1), h, H, w_hh + first * H * H, H, beta, out, ld);
+                    T* out, int64_t ld, int64_t h_ld = 0) {
+  gemm<T>(Transpose::No, Transpose::Yes, batch, blocks * H, H, T(1), h, h_ld > 0 ? h_ld : H, w_hh + first * H * H, H,
+          beta, out, ld);
 }
 
 // grad_h [B, H] = beta * grad_h + grad [B, blocks*H] (row stride ld) x W_hh[rows of blocks first..].
@@ -193,9 +202,18 @@ void hidden_product_back(int64_t batch, int64_t H, const T* grad, int64_t ld, co
 template <typename T>
 void add_column_sums(const T* rows, int64_t count, int64_t width, int64_t stride, T* out);
 
-// The plain W_hh and b_hh gradients, for cells whose recurrent product is
-// h_prev x W_hh^T alone: dW_hh += dgates_h^T h_prev, db_hh += column sums.
+// The W_hh and b_hh gradients of `blocks` blocks of W_hh from w_block on, which
+// multiplied `operand` [rows, H] (row stride operand_ld) into the gate blocks
+// from gate_block on: dW_hh += dgates_h^T operand, db_hh += column sums.
 template <typename T>
-void plain_hidden_gradients(const HiddenGradients<T>& g, int64_t blocks, int64_t offset);
+void hidden_block_gradients(const HiddenGradients<T>& g, int64_t gate_block, int64_t w_block, int64_t blocks,
+                            const T* operand, int64_t operand_ld);
+
+// The plain W_hh and b_hh gradients, for cells whose recurrent product is
+// h_prev x W_hh^T alone (W_hh's blocks feed the gate blocks from offset on).
+template <typename T>
+void plain_hidden_gradients(const HiddenGradients<T>& g, int64_t blocks, int64_t offset) {
+  hidden_block_gradients(g, offset, 0, blocks, g.h_prev, g.hidden);
+}
 
 }  // namespace recur
