@@ -8,6 +8,7 @@
 #include <string>
 
 #include "command_runner.h"
+#include "gradient_check.h"
 #include "recur/checkpoint.h"
 #include "recur/forecast_model.h"
 #include "recur/recurrent.h"
@@ -65,16 +66,24 @@ TEST(MutCells, NamesParseAndParametersHaveTheirShapes) {
   EXPECT_EQ(mut3.parameter("weight_ih_l0").value.shape(), (Shape{3 * H, 2}));
 }
 
+// A classifier of frames 3 wide, pooled by the mean over valid steps.
+SequenceModelConfig frame_classifier(CellKind cell, int64_t hidden, int64_t layers) {
+  SequenceModelConfig config;
+  config.input.kind = InputKind::Frames;
+  config.input.frame_width = 3;
+  config.cell = cell;
+  config.hidden_size = hidden;
+  config.num_layers = layers;
+  config.bidirectional = false;
+  config.pooling = PoolingMode::Mean;
+  config.classes = 2;
+  return config;
+}
+
 // Models whose input width is fixed by their data project it to the hidden width.
 TEST(MutCells, SequenceAndForecastModelsProjectTheirInput) {
   Rng rng(3);
-  SequenceModelConfig sequence;
-  sequence.input.kind = InputKind::Frames;
-  sequence.input.frame_width = 3;
-  sequence.cell = CellKind::Mut2;
-  sequence.hidden_size = 6;
-  sequence.classes = 2;
-  SequenceModel<float> classifier(sequence, rng);
+  SequenceModel<float> classifier(frame_classifier(CellKind::Mut2, 6, 1), rng);
   bool found = false;
   for (Parameter<float>* p : classifier.parameters())
     if (p->name == "projection.weight") found = (p->value.shape() == Shape{6, 3});
@@ -94,6 +103,26 @@ TEST(MutCells, SequenceAndForecastModelsProjectTheirInput) {
   forecast.cell = CellKind::Lstm;
   ForecastModel<double> lstm(forecast, rng);
   EXPECT_EQ(lstm.parameters().front()->name, "rnn.weight_ih_l0");
+}
+
+// The projection's and the stack's gradients through a whole classifier, in double.
+TEST(MutCells, ProjectedClassifierMatchesCentralDifferences) {
+  Rng rng(4);
+  SequenceModel<double> model(frame_classifier(CellKind::Mut1, 4, 2), rng);
+  SequenceBatch batch;
+  batch.layout = {.steps = 4, .batch = 2, .examples = {0, 1}, .lengths = {4, 2}};
+  batch.frames = Tensor<float>({4, 2, 3});
+  for (int64_t t = 0; t < 4; ++t)
+    for (int64_t b = 0; b < 2; ++b)
+      for (int64_t f = 0; f < 3; ++f)
+        if (t < batch.layout.lengths[b]) batch.frames[(t * 2 + b) * 3 + f] = float(rng.uniform(-1, 1));
+  const Tensor<double> weights = testing::random_tensor<Rng>({2, 2}, rng);
+  auto loss = [&] { return testing::dot(model.forward(batch, false, nullptr), weights); };
+  loss();
+  zero_grad(model.parameters());
+  model.backward(weights);
+  for (Parameter<double>* p : model.parameters())
+    EXPECT_LT(testing::relative_error(p->grad, testing::numeric_gradient(p->value, loss)), 1e-6) << p->name;
 }
 
 TEST(MutCells, TrainSampleAndEvalEndToEnd) {

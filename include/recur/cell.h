@@ -11,7 +11,10 @@
 //   bias_ih_l{l}[_reverse]    [input_blocks*H]        (when the layer has biases)
 //   bias_hh_l{l}[_reverse]    [hidden_blocks*H]
 // For PyTorch's cells input_blocks = hidden_blocks = gates (G): 1 for the
-// vanilla RNNs, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n).
+// vanilla RNNs, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n). The MUT
+// cells of Jozefowicz et al. 2015 have 3 gates and fewer input or hidden
+// blocks (mut1: 2 and 2, mut2: 2 and 3, mut3: 3 and 3); which block is which
+// matrix of their formulas is in docs/checkpoint-format.md and their files.
 #pragma once
 
 #include <cstdint>
@@ -46,13 +49,13 @@ struct CellInfo {
 
 const CellInfo& cell_info(CellKind cell);
 
-// "rnn_tanh" (or "rnn"), "rnn_relu", "lstm", "gru" and back; parse_cell throws
+// "rnn_tanh" (or "rnn"), "rnn_relu", "lstm", "gru", "mut1", "mut2", "mut3" and back; parse_cell throws
 // std::invalid_argument on an unknown name, listing the known ones.
 std::string cell_name(CellKind cell);
 CellKind parse_cell(const std::string& name);
-// The names parse_cell reads, for messages: "rnn_tanh, rnn_relu, lstm or gru".
+// The names parse_cell reads, for messages: "rnn_tanh, rnn_relu, lstm, gru, mut1, mut2 or mut3".
 std::string known_cell_names();
-// Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
+// Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n; MUT: z, r, n in their order).
 int64_t gate_count(CellKind cell);
 
 // "after" / "before" and back; parse_gru_reset throws std::invalid_argument.

@@ -30,22 +30,28 @@
 // b_hh are added to the projection once for all steps (the rest, if any, is
 // the cell's to add: PyTorch's GRU keeps b_hn inside r * (...)).
 //
-// Adding a cell (say MUT1 of Jozefowicz et al. 2015):
+// Adding a cell (MUT1 of Jozefowicz et al. 2015 was added this way):
 //   z = s(W_xz x + b_z), r = s(W_xr x + W_hr h + b_r),
 //   h' = tanh(W_hh (r * h) + tanh(x) + b_h) * z + h * (1 - z)
 //   1. a CellKind value in include/recur/cell.h (CellKind::Mut1);
-//   2. one file src/nn/cells/mut1_cell.cpp with its kernels (shapes in
-//      comments), a class template Mut1Steps<T> with static forward and
-//      backward (as lstm_cell.cpp), and `const CellSpec& mut1_cell()`: name
-//      "mut1" (parse_cell and cell_name read it from the registry), gate
-//      order z, r, h; gates 3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2
-//      (W_hr, W_hh: gate blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1
-//      (r * h, for the W_hh gradient), onednn None. forward: the r product,
-//      the reset, the h product on r * h, the state update; backward its
-//      mirror; hidden_gradients the two blocks' products (as
-//      gru_reset_before_cell.cpp does); project_direct adds tanh(x) to gate
-//      block 2 of every step at once and project_direct_backward adds its
-//      gradient to grad_x; validate requires I = H (and one direction);
+//   2. one file src/nn/cells/mut1_cell.cpp: its kernels (shapes in comments;
+//      MUT1 shares its reset and state update with the Cho GRU and MUT2-3,
+//      in reset_before_kernels.h), a class template Mut1Steps<T> with static
+//      forward and backward, and hidden_gradients / project_direct /
+//      project_direct_backward when it has them (cell_steps finds them), and
+//      `const CellSpec& mut1_cell()`: name "mut1" (parse_cell and cell_name
+//      read it from the registry); gate blocks z, r, n ordered so that W_ih
+//      feeds the leading ones and W_hh the trailing ones (for MUT2 that is
+//      n, z, r); gates 3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2 (W_hr,
+//      W_hh: gate blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1 (r * h,
+//      W_hh's operand and gradient), scratch_blocks 1, onednn None. forward:
+//      the r product, the reset, the n product on r * h, the state update;
+//      backward its mirror; hidden_gradients one hidden_block_gradients per
+//      operand; project_direct adds tanh(x) to gate block 2 of every step at
+//      once and project_direct_backward adds its gradient to grad_x (both in
+//      direct_input.h); info.input_width_is_hidden = true, which Recurrent
+//      checks (I = H in every layer, so no bidirectional stack below);
+//      `validate` is for any other condition on the sizes;
 //   3. its declaration in src/nn/cells/cells.h and its line in
 //      src/nn/cells/cell_registry.cpp.
 //   recurrent.cpp, recurrent_stepper.cpp and the oneDNN layer stay as they
