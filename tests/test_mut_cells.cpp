@@ -155,5 +155,35 @@ TEST(MutCells, TrainSampleAndEvalEndToEnd) {
   EXPECT_EQ(refused.output.find("terminate called"), std::string::npos) << refused.output;
 }
 
+// classify, tag and forecast take the MUT cells as well (their inputs projected).
+TEST(MutCells, EveryCommandWithACellTakesThem) {
+  const fs::path dir = testing::fresh_directory("recur_mut_commands_");
+  std::string sentences, tagged, series = "y,x\n";
+  for (int i = 0; i < 20; ++i) {
+    sentences += i % 2 ? "a fine good film\t1\n" : "a dull bad film\t0\n";
+    tagged += "the\tDET\ncat\tNOUN\nsat\tVERB\n\n";
+  }
+  for (int t = 0; t < 80; ++t) series += std::to_string(t % 7) + "," + std::to_string(t % 3) + "\n";
+  const std::string common = " --hidden 6 --max-iters 3 --eval-every 3 --threads 1 --run ";
+  const auto classified = run_recur("classify train --data " +
+                                    testing::write_file(dir / "c.tsv", sentences).string() +
+                                    " --cell mut1 --word-embedding 5" + common + (dir / "c").string());
+  EXPECT_EQ(classified.exit_code, 0) << classified.output;
+  const std::string tags = testing::write_file(dir / "t.tsv", tagged).string();
+  const auto tagger = run_recur("tag train --data " + tags + " --cell mut2" + common + (dir / "t").string());
+  EXPECT_EQ(tagger.exit_code, 0) << tagger.output;
+  // tag is bidirectional: a second MUT2 layer would read 2 x 6 and is refused, naming the widths.
+  const auto stacked =
+      run_recur("tag train --data " + tags + " --cell mut2 --layers 2" + common + (dir / "t2").string());
+  EXPECT_NE(stacked.exit_code, 0);
+  EXPECT_NE(stacked.output.find("(12, both directions)"), std::string::npos) << stacked.output;
+  EXPECT_EQ(stacked.output.find("terminate called"), std::string::npos) << stacked.output;
+  const auto forecast = run_recur("forecast train --data " + testing::write_file(dir / "s.csv", series).string() +
+                                  " --target y --lookback 6 --cell mut1" + common + (dir / "f").string());
+  EXPECT_EQ(forecast.exit_code, 0) << forecast.output;
+  const auto evaluated = run_recur("forecast eval " + (dir / "f").string() + " --threads 1");
+  EXPECT_EQ(evaluated.exit_code, 0) << evaluated.output;
+}
+
 }  // namespace
 }  // namespace recur
