@@ -46,7 +46,8 @@ class RecurrentGradient : public ::testing::TestWithParam<Config> {};
 
 TEST_P(RecurrentGradient, MatchesCentralDifferences) {
   const Config c = GetParam();
-  const int64_t T = 4, B = 3, I = 3, H = 4;
+  // MUT1 and MUT2 add their input to a hidden-sized vector: I = H for them.
+  const int64_t T = 4, B = 3, H = 4, I = cell_info(c.cell).input_width_is_hidden ? H : 3;
   RecurrentOptions options{.cell = c.cell, .input_size = I, .hidden_size = H, .num_layers = c.layers,
                            .bias = c.bias, .bidirectional = c.bidirectional, .dropout = c.dropout,
                            .gru_reset = c.gru_reset};
@@ -103,13 +104,19 @@ std::vector<Config> all_configs() {
   const std::vector<std::pair<CellKind, GruReset>> cells = {
       {CellKind::RnnTanh, GruReset::AfterProduct}, {CellKind::RnnRelu, GruReset::AfterProduct},
       {CellKind::Lstm, GruReset::AfterProduct},    {CellKind::Gru, GruReset::AfterProduct},
-      {CellKind::Gru, GruReset::BeforeProduct}};
+      {CellKind::Gru, GruReset::BeforeProduct}, {CellKind::Mut1, GruReset::AfterProduct},
+      {CellKind::Mut2, GruReset::AfterProduct}, {CellKind::Mut3, GruReset::AfterProduct}};
+  // A bidirectional stack cannot feed MUT1 or MUT2 (layer 1's input is 2H wide).
+  auto stacks_bidirectionally = [](CellKind cell) { return !cell_info(cell).input_width_is_hidden; };
   for (auto [cell, reset] : cells)
     for (int64_t layers : {1, 2})
       for (bool bi : {false, true})
-        for (bool varlen : {false, true}) configs.push_back({cell, reset, layers, bi, varlen, 0.0, true});
+        for (bool varlen : {false, true})
+          if (!(layers == 2 && bi) || stacks_bidirectionally(cell))
+            configs.push_back({cell, reset, layers, bi, varlen, 0.0, true});
   for (auto [cell, reset] : cells) {
-    configs.push_back({cell, reset, 2, true, true, 0.3, true});  // dropout between layers
+    const bool bi = stacks_bidirectionally(cell);
+    configs.push_back({cell, reset, 2, bi, true, 0.3, true});  // dropout between layers
     configs.push_back({cell, reset, 1, false, false, 0.0, false});  // no bias
   }
   return configs;

@@ -11,7 +11,7 @@ class StepperMatchesForward : public ::testing::TestWithParam<std::pair<CellKind
 
 TEST_P(StepperMatchesForward, OverAWholeSequence) {
   const auto [cell, reset] = GetParam();
-  const int64_t T = 6, B = 2, I = 3, H = 5, L = 2;
+  const int64_t T = 6, B = 2, H = 5, L = 2, I = cell_info(cell).input_width_is_hidden ? H : 3;
   Rng rng(21);
   Recurrent<double> layer({.cell = cell, .input_size = I, .hidden_size = H, .num_layers = L, .gru_reset = reset},
                           rng);
@@ -35,7 +35,10 @@ INSTANTIATE_TEST_SUITE_P(AllCells, StepperMatchesForward,
                                            std::pair{CellKind::RnnRelu, GruReset::AfterProduct},
                                            std::pair{CellKind::Lstm, GruReset::AfterProduct},
                                            std::pair{CellKind::Gru, GruReset::AfterProduct},
-                                           std::pair{CellKind::Gru, GruReset::BeforeProduct}));
+                                           std::pair{CellKind::Gru, GruReset::BeforeProduct},
+                                           std::pair{CellKind::Mut1, GruReset::AfterProduct},
+                                           std::pair{CellKind::Mut2, GruReset::AfterProduct},
+                                           std::pair{CellKind::Mut3, GruReset::AfterProduct}));
 
 TEST(RecurrentStepper, RefusesBidirectional) {
   Rng rng(1);

@@ -11,7 +11,10 @@
 //   bias_ih_l{l}[_reverse]    [input_blocks*H]        (when the layer has biases)
 //   bias_hh_l{l}[_reverse]    [hidden_blocks*H]
 // For PyTorch's cells input_blocks = hidden_blocks = gates (G): 1 for the
-// vanilla RNNs, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n).
+// vanilla RNNs, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n). The MUT
+// cells of Jozefowicz et al. 2015 have 3 gates and fewer input or hidden
+// blocks (mut1: 2 and 2, mut2: 2 and 3, mut3: 3 and 3); which block is which
+// matrix of their formulas is in docs/checkpoint-format.md and their files.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +26,7 @@
 
 namespace recur {
 
-enum class CellKind { RnnTanh, RnnRelu, Lstm, Gru };
+enum class CellKind { RnnTanh, RnnRelu, Lstm, Gru, Mut1, Mut2, Mut3 };
 
 enum class GruReset {
   AfterProduct,   // PyTorch / cuDNN: n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
@@ -39,17 +42,20 @@ struct CellInfo {
   int64_t input_blocks;    // rows of weight_ih / bias_ih, in blocks of H: the leading gates' input part
   int64_t hidden_blocks;   // rows of weight_hh / bias_hh, in blocks of H
   bool cell_state;         // carries a cell state c besides h (LSTM)
+  // Adds its input itself to a hidden-sized vector (MUT1's tanh(x), MUT2's r),
+  // so every layer's input width must equal the hidden width (Recurrent checks).
+  bool input_width_is_hidden = false;
 };
 
 const CellInfo& cell_info(CellKind cell);
 
-// "rnn_tanh" (or "rnn"), "rnn_relu", "lstm", "gru" and back; parse_cell throws
+// "rnn_tanh" (or "rnn"), "rnn_relu", "lstm", "gru", "mut1", "mut2", "mut3" and back; parse_cell throws
 // std::invalid_argument on an unknown name, listing the known ones.
 std::string cell_name(CellKind cell);
 CellKind parse_cell(const std::string& name);
-// The names parse_cell reads, for messages: "rnn_tanh, rnn_relu, lstm or gru".
+// The names parse_cell reads, for messages: "rnn_tanh, rnn_relu, lstm, gru, mut1, mut2 or mut3".
 std::string known_cell_names();
-// Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
+// Gates per cell: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n; MUT: z, r, n in their order).
 int64_t gate_count(CellKind cell);
 
 // "after" / "before" and back; parse_gru_reset throws std::invalid_argument.

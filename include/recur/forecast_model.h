@@ -24,15 +24,19 @@
 // compounds at forecast time is what validation measures (ForecastTask
 // validates the free-running forecast).
 //
-// Checkpoint names: "rnn.<PyTorch name>", "head.weight", "head.bias".
+// Checkpoint names: "rnn.<PyTorch name>", "head.weight", "head.bias", and for
+// MUT1 / MUT2 with F != hidden_size "projection.weight" [hidden, F], "projection.bias"
+// (hidden_width_input.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 
+#include "recur/hidden_width_input.h"
 #include "recur/linear.h"
 #include "recur/recurrent.h"
+#include "recur/recurrent_init.h"
 #include "recur/regression_loss.h"
 
 namespace recur {
@@ -52,6 +56,7 @@ struct ForecastModelConfig {
   int64_t known_future_begin = -1;
   RegressionLoss loss = RegressionLoss::Mse;
   double huber_delta = 1.0;
+  RecurrentInit init = {};  // applied to the stack on construction (recurrent_init.h)
 
   int64_t known_begin() const { return known_future_begin < 0 ? input_size : known_future_begin; }
   // Throws OptionError naming the option (hidden_size, num_layers, ...).
@@ -92,6 +97,7 @@ class ForecastModel {
                 T* row) const;
 
   ForecastModelConfig config_;
+  HiddenWidthInput<T> projection_;  // MUT1 / MUT2 with F != hidden_size only
   Recurrent<T> rnn_;
   Linear<T> head_;
 

@@ -17,6 +17,7 @@
 #include "recur/linear.h"
 #include "recur/loss.h"
 #include "recur/recurrent.h"
+#include "recur/recurrent_init.h"
 
 namespace recur {
 
@@ -28,6 +29,7 @@ struct LanguageModelConfig {
   int64_t hidden_size = 128;
   int64_t num_layers = 2;
   double dropout = 0.0;  // between recurrent layers and before the decoder
+  RecurrentInit init = {};  // applied to the stack on construction (recurrent_init.h)
 
   nlohmann::json to_json() const;
   // Throws std::invalid_argument naming a missing or bad key.

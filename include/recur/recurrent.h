@@ -1,4 +1,4 @@
-// Recurrent: a stack of vanilla RNN, LSTM or GRU layers, uni- or bidirectional,
+// Recurrent: a stack of vanilla RNN, LSTM, GRU or MUT1-3 layers, uni- or bidirectional,
 // with PyTorch's constructor semantics, parameter names, shapes and gate order
 // (nn.RNN / nn.LSTM / nn.GRU), exact gradients and variable-length batches.
 //
@@ -21,7 +21,8 @@
 //   gates   T*B*G*H           every step's gate activations
 //   states  (T+1)*B*H         h0 and every step's h
 //   cells   (T+1)*B*H         LSTM only: c0 and every step's c
-//   aux     T*B*aux*H         GRU only, aux = 1: W_hn h + b_hn (reset after) or r * h (reset before)
+//   aux     T*B*aux*H         GRU, aux = 1: W_hn h + b_hn (reset after) or r * h (reset before);
+//                             MUT1, MUT2: r * h (aux = 1); MUT3: r * h and tanh(h) (aux = 2)
 // plus, for the stack, the outputs of layers 0..L-2, T*B*D*H each (twice with
 // dropout: the masked copy). So the saved total is
 //   L*D*(T*B*G*H + (T+1)*B*H*(1 + lstm) + T*B*H*gru) + (L-1)*T*B*D*H*(1 + dropout)
@@ -77,7 +78,8 @@ struct RecurrentState {
 template <typename T>
 class Recurrent {
  public:
-  // Parameters are drawn as PyTorch does: U(-1/sqrt(H), 1/sqrt(H)).
+  // Parameters are drawn as PyTorch does: U(-1/sqrt(H), 1/sqrt(H)); recurrent_init.h
+  // changes W_hh or the LSTM forget bias afterwards.
   Recurrent(const RecurrentOptions& options, Rng& rng);
   ~Recurrent();
   Recurrent(Recurrent&&) noexcept;

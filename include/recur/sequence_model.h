@@ -9,7 +9,8 @@
 //           sequence's length are computed but their targets are kIgnoredTarget)
 //
 // Parameter names: "input.*" (sequence_input.h), "rnn.<PyTorch name>",
-// "classifier.weight", "classifier.bias".
+// "classifier.weight", "classifier.bias", and for MUT1 / MUT2 with X !=
+// hidden_size "projection.weight" [hidden, X], "projection.bias" (hidden_width_input.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,10 @@
 #include <optional>
 
 #include "recur/dropout.h"
+#include "recur/hidden_width_input.h"
 #include "recur/linear.h"
 #include "recur/recurrent.h"
+#include "recur/recurrent_init.h"
 #include "recur/sequence_input.h"
 #include "recur/sequence_pooling.h"
 
@@ -33,6 +36,7 @@ struct SequenceModelConfig {
   double dropout = 0.0;                // on the input, between layers and before the classifier
   std::optional<PoolingMode> pooling;  // set: one output per sequence; empty: one per step
   int64_t classes = 0;
+  RecurrentInit init = {};  // applied to the stack on construction (recurrent_init.h)
 
   // Throws OptionError naming the option.
   void validate() const;
@@ -60,6 +64,7 @@ class SequenceModel {
   SequenceModelConfig config_;
   SequenceInput<T> input_;
   Dropout<T> input_dropout_;
+  HiddenWidthInput<T> projection_;  // MUT1 / MUT2 with X != hidden_size only
   Recurrent<T> rnn_;
   std::optional<SequencePooling<T>> pooling_;
   Dropout<T> output_dropout_;

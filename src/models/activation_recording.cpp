@@ -83,6 +83,10 @@ void run_layer(const RecurrentOptions& options, const LayerParameters& w, const 
         for (int64_t j = 0; j < H; ++j) h[j] = (1 - z[j]) * gates[2 * H + j] + z[j] * h[j];
         break;
       }
+      case CellKind::Mut1:
+      case CellKind::Mut2:
+      case CellKind::Mut3:
+        break;  // refused by record_activations
     }
     std::copy(h.begin(), h.end(), out.h.data() + t * H);
     if (cell == CellKind::Lstm) std::copy(c.begin(), c.end(), out.c.data() + t * H);
@@ -110,6 +114,9 @@ ActivationRecording record_activations(LanguageModel& model, std::span<const int
   Recurrent<float>& rnn = model.recurrent();
   const RecurrentOptions& options = rnn.options();
   if (options.bidirectional) throw std::invalid_argument("recording activations needs a unidirectional model");
+  if (options.cell == CellKind::Mut1 || options.cell == CellKind::Mut2 || options.cell == CellKind::Mut3)
+    throw std::invalid_argument("recording activations supports rnn_tanh, rnn_relu, lstm and gru models, not " +
+                                cell_name(options.cell));
   const int64_t T = static_cast<int64_t>(tokens.size()), V = config.vocab_size, H = config.hidden_size;
   for (int64_t token : tokens)
     if (token < 0 || token >= V)

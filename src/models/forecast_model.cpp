@@ -13,7 +13,9 @@ namespace recur {
 namespace {
 RecurrentOptions recurrent_options(const ForecastModelConfig& c) {
   c.validate();
-  return {.cell = c.cell, .input_size = c.input_size, .hidden_size = c.hidden_size, .num_layers = c.num_layers,
+  const bool projected = needs_hidden_width_projection(c.cell, c.input_size, c.hidden_size);
+  return {.cell = c.cell, .input_size = projected ? c.hidden_size : c.input_size, .hidden_size = c.hidden_size,
+          .num_layers = c.num_layers,
           .dropout = c.dropout, .gru_reset = c.gru_reset};
 }
 
@@ -39,7 +41,7 @@ void ForecastModelConfig::validate() const {
 }
 
 nlohmann::json ForecastModelConfig::to_json() const {
-  return {{"cell", cell_name(cell)},
+  nlohmann::json json = {{"cell", cell_name(cell)},
           {"gru_reset", gru_reset_name(gru_reset)},
           {"input_size", input_size},
           {"hidden_size", hidden_size},
@@ -51,6 +53,8 @@ nlohmann::json ForecastModelConfig::to_json() const {
           {"known_future_begin", known_begin()},
           {"loss", regression_loss_name(loss)},
           {"huber_delta", huber_delta}};
+  init.write_json(json);
+  return json;
 }
 
 ForecastModelConfig ForecastModelConfig::from_json(const nlohmann::json& json) {
@@ -68,20 +72,27 @@ ForecastModelConfig ForecastModelConfig::from_json(const nlohmann::json& json) {
   c.known_future_begin = required<int64_t>(json, "known_future_begin");
   c.loss = parse_regression_loss(required<std::string>(json, "loss"));
   c.huber_delta = required<double>(json, "huber_delta");
+  c.init = RecurrentInit::from_json(json);
   c.validate();
   return c;
 }
 
 template <typename T>
 ForecastModel<T>::ForecastModel(const ForecastModelConfig& config, Rng& rng)
-    : config_(config), rnn_(recurrent_options(config), rng), head_(config.hidden_size, head_outputs(config), rng) {
+    : config_(config),
+      projection_(config.cell, config.input_size, config.hidden_size, rng),
+      rnn_(recurrent_options(config), rng),
+      head_(config.hidden_size, head_outputs(config), rng) {
+  prefix_names(projection_.parameters(), std::string("projection"));
   prefix_names(rnn_.parameters(), std::string("rnn"));
   prefix_names(head_.parameters(), std::string("head"));
+  initialise_recurrent(rnn_, config.init, rng);
 }
 
 template <typename T>
 ParameterList<T> ForecastModel<T>::parameters() {
-  ParameterList<T> list = rnn_.parameters();
+  ParameterList<T> list = projection_.parameters();
+  append_parameters(list, rnn_.parameters());
   append_parameters(list, head_.parameters());
   return list;
 }
@@ -112,7 +123,7 @@ void ForecastModel<T>::feed_row(const T* last_observed, const T* future_row, con
 template <typename T>
 void ForecastModel<T>::run_direct(const Tensor<T>& inputs, bool training, Rng* rng) {
   const int64_t L = inputs.dim(0), B = inputs.dim(1), Hd = config_.hidden_size;
-  rnn_.forward(inputs, {}, {}, rnn_output_, final_, training, rng);
+  rnn_.forward(projection_.forward(inputs), {}, {}, rnn_output_, final_, training, rng);
   last_output_.resize({B, Hd});
   std::copy_n(rnn_output_.data() + (L - 1) * B * Hd, B * Hd, last_output_.data());
   head_.forward(last_output_, head_output_);  // [B, H*T] is [B, H, T]
@@ -143,7 +154,7 @@ RegressionLossResult ForecastModel<T>::forward(const Tensor<T>& inputs, const Te
   for (int64_t h = 1; h < H; ++h)
     feed_row(last_observed, future_inputs.data() + (h - 1) * B * F, targets.data() + (h - 1) * K, H * K, B,
              sequence_.data() + (L - 1 + h) * B * F);
-  rnn_.forward(sequence_, {}, {}, rnn_output_, final_, training, rng);
+  rnn_.forward(projection_.forward(sequence_), {}, {}, rnn_output_, final_, training, rng);
   // Steps L-1..S-1 forecast steps 0..H-1: one contiguous block [H*B, Hd].
   head_input_.resize({H * B, Hd});
   std::copy_n(rnn_output_.data() + (L - 1) * B * Hd, H * B * Hd, head_input_.data());
@@ -175,6 +186,7 @@ void ForecastModel<T>::backward() {
     std::copy_n(grad_head_input_.data(), H * B * Hd, grad_rnn_output_.data() + (steps - H) * B * Hd);
   }
   rnn_.backward(grad_rnn_output_, {}, grad_input_, grad_initial_);
+  projection_.backward(grad_input_);
 }
 
 template <typename T>
@@ -189,7 +201,7 @@ void ForecastModel<T>::forecast(const Tensor<T>& inputs, const Tensor<T>& future
     return;
   }
   // The lookback once, then one step per forecast, each fed the last forecast.
-  rnn_.forward(inputs, {}, {}, rnn_output_, final_, /*training=*/false, nullptr);
+  rnn_.forward(projection_.forward(inputs), {}, {}, rnn_output_, final_, /*training=*/false, nullptr);
   last_output_.resize({B, Hd});
   std::copy_n(rnn_output_.data() + (L - 1) * B * Hd, B * Hd, last_output_.data());
   const T* last_observed = inputs.data() + (L - 1) * B * F;
@@ -198,7 +210,8 @@ void ForecastModel<T>::forecast(const Tensor<T>& inputs, const Tensor<T>& future
       step_input_.resize({1, B, F});
       feed_row(last_observed, future_inputs.data() + (h - 1) * B * F, step_forecast_.data(), K, B,
                step_input_.data());
-      rnn_.forward(step_input_, final_, {}, step_output_, other_final_, /*training=*/false, nullptr);
+      rnn_.forward(projection_.forward(step_input_), final_, {}, step_output_, other_final_, /*training=*/false,
+                   nullptr);
       std::swap(final_, other_final_);
       std::copy_n(step_output_.data(), B * Hd, last_output_.data());
     }

@@ -15,13 +15,15 @@ RecurrentOptions recurrent_options(const LanguageModelConfig& c) {
 }  // namespace
 
 nlohmann::json LanguageModelConfig::to_json() const {
-  return {{"cell", cell_name(cell)},
+  nlohmann::json json = {{"cell", cell_name(cell)},
           {"gru_reset", gru_reset_name(gru_reset)},
           {"vocab_size", vocab_size},
           {"embedding_size", embedding_size},
           {"hidden_size", hidden_size},
           {"num_layers", num_layers},
           {"dropout", dropout}};
+  init.write_json(json);
+  return json;
 }
 
 LanguageModelConfig LanguageModelConfig::from_json(const nlohmann::json& json) {
@@ -34,6 +36,7 @@ LanguageModelConfig LanguageModelConfig::from_json(const nlohmann::json& json) {
   c.hidden_size = required<int64_t>(json, "hidden_size");
   c.num_layers = required<int64_t>(json, "num_layers");
   c.dropout = required<double>(json, "dropout");
+  c.init = RecurrentInit::from_json(json);
   c.validate();
   return c;
 }
@@ -56,6 +59,7 @@ LanguageModel::LanguageModel(const LanguageModelConfig& config, Rng& rng)
   if (embedding_) prefix_names(embedding_->parameters(), std::string("embedding"));
   prefix_names(rnn_.parameters(), std::string("rnn"));
   prefix_names(decoder_.parameters(), std::string("decoder"));
+  initialise_recurrent(rnn_, config.init, rng);
 }
 
 ParameterList<float> LanguageModel::parameters() {

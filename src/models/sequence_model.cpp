@@ -9,7 +9,9 @@ namespace recur {
 namespace {
 RecurrentOptions recurrent_options(const SequenceModelConfig& c) {
   c.validate();
-  return {.cell = c.cell, .input_size = c.input.output_size(), .hidden_size = c.hidden_size,
+  const int64_t X = c.input.output_size();
+  const bool projected = needs_hidden_width_projection(c.cell, X, c.hidden_size);
+  return {.cell = c.cell, .input_size = projected ? c.hidden_size : X, .hidden_size = c.hidden_size,
           .num_layers = c.num_layers, .bidirectional = c.bidirectional, .dropout = c.dropout};
 }
 }  // namespace
@@ -23,7 +25,7 @@ void SequenceModelConfig::validate() const {
 }
 
 nlohmann::json SequenceModelConfig::to_json() const {
-  return {{"input", input.to_json()},
+  nlohmann::json json = {{"input", input.to_json()},
           {"cell", cell_name(cell)},
           {"hidden_size", hidden_size},
           {"num_layers", num_layers},
@@ -31,6 +33,8 @@ nlohmann::json SequenceModelConfig::to_json() const {
           {"dropout", dropout},
           {"pooling", pooling ? nlohmann::json(pooling_name(*pooling)) : nlohmann::json()},
           {"classes", classes}};
+  init.write_json(json);
+  return json;
 }
 
 SequenceModelConfig SequenceModelConfig::from_json(const nlohmann::json& json) {
@@ -45,6 +49,7 @@ SequenceModelConfig SequenceModelConfig::from_json(const nlohmann::json& json) {
     c.dropout = json.at("dropout").get<double>();
     if (!json.at("pooling").is_null()) c.pooling = parse_pooling(json.at("pooling").get<std::string>());
     c.classes = json.at("classes").get<int64_t>();
+    c.init = RecurrentInit::from_json(json);
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("model configuration is incomplete: ") + e.what());
   }
@@ -57,18 +62,22 @@ SequenceModel<T>::SequenceModel(const SequenceModelConfig& config, Rng& rng)
     : config_(config),
       input_(config.input, rng),
       input_dropout_(config.dropout),
+      projection_(config.cell, config.input.output_size(), config.hidden_size, rng),
       rnn_(recurrent_options(config), rng),
       output_dropout_(config.dropout),
       classifier_(config.hidden_size * (config.bidirectional ? 2 : 1), config.classes, rng) {
   if (config.pooling) pooling_.emplace(*config.pooling, config.bidirectional ? 2 : 1);
   prefix_names(input_.parameters(), "input");
+  prefix_names(projection_.parameters(), "projection");
   prefix_names(rnn_.parameters(), "rnn");
   prefix_names(classifier_.parameters(), "classifier");
+  initialise_recurrent(rnn_, config.init, rng);
 }
 
 template <typename T>
 ParameterList<T> SequenceModel<T>::parameters() {
   ParameterList<T> list = input_.parameters();
+  append_parameters(list, projection_.parameters());
   append_parameters(list, rnn_.parameters());
   append_parameters(list, classifier_.parameters());
   return list;
@@ -79,7 +88,7 @@ const Tensor<T>& SequenceModel<T>::forward(const SequenceBatch& batch, bool trai
   const BatchLayout& layout = batch.layout;
   input_.forward(batch, inputs_, training, rng);
   input_dropout_.forward(inputs_, dropped_inputs_, training, rng);
-  rnn_.forward(dropped_inputs_, initial_, layout.lengths, rnn_output_, final_, training, rng);
+  rnn_.forward(projection_.forward(dropped_inputs_), initial_, layout.lengths, rnn_output_, final_, training, rng);
   const Tensor<T>* features = &rnn_output_;
   if (pooling_) {
     pooling_->forward(rnn_output_, layout.lengths, features_);
@@ -103,7 +112,7 @@ void SequenceModel<T>::backward(const Tensor<T>& grad_logits) {
     grad_features_.reshape(rnn_output_.shape());
     rnn_.backward(grad_features_, {}, grad_inputs_, grad_initial_);
   }
-  input_dropout_.backward(grad_inputs_, grad_inputs_);
+  input_dropout_.backward(projection_.backward(grad_inputs_), grad_inputs_);
   input_.backward(grad_inputs_);
 }
 

@@ -1,4 +1,4 @@
-// The pieces cells share (cell.h): column sums and the plain W_hh gradient.
+// The pieces cells share (cell.h): column sums and the W_hh gradients.
 #include "nn/cell.h"
 
 #include <algorithm>
@@ -25,16 +25,20 @@ void add_column_sums(const T* rows, int64_t count, int64_t width, int64_t stride
 }
 
 template <typename T>
-void plain_hidden_gradients(const HiddenGradients<T>& g, int64_t blocks, int64_t offset) {
+void hidden_block_gradients(const HiddenGradients<T>& g, int64_t gate_block, int64_t w_block, int64_t blocks,
+                            const T* operand, int64_t operand_ld) {
   const int64_t H = g.hidden, GH = g.gates * H;
-  const T* dgates = g.grad_gates_h + offset * H;
-  gemm<T>(Transpose::Yes, Transpose::No, blocks * H, H, g.rows, T(1), dgates, GH, g.h_prev, H, T(1), g.grad_w_hh, H);
-  if (g.grad_b_hh) add_column_sums(dgates, g.rows, blocks * H, GH, g.grad_b_hh);
+  const T* dgates = g.grad_gates_h + gate_block * H;
+  gemm<T>(Transpose::Yes, Transpose::No, blocks * H, H, g.rows, T(1), dgates, GH, operand, operand_ld, T(1),
+          g.grad_w_hh + w_block * H * H, H);
+  if (g.grad_b_hh) add_column_sums(dgates, g.rows, blocks * H, GH, g.grad_b_hh + w_block * H);
 }
 
 template void add_column_sums<float>(const float*, int64_t, int64_t, int64_t, float*);
 template void add_column_sums<double>(const double*, int64_t, int64_t, int64_t, double*);
-template void plain_hidden_gradients<float>(const HiddenGradients<float>&, int64_t, int64_t);
-template void plain_hidden_gradients<double>(const HiddenGradients<double>&, int64_t, int64_t);
+template void hidden_block_gradients<float>(const HiddenGradients<float>&, int64_t, int64_t, int64_t, const float*,
+                                           int64_t);
+template void hidden_block_gradients<double>(const HiddenGradients<double>&, int64_t, int64_t, int64_t,
+                                            const double*, int64_t);
 
 }  // namespace recur

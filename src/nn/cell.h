@@ -30,22 +30,28 @@
 // b_hh are added to the projection once for all steps (the rest, if any, is
 // the cell's to add: PyTorch's GRU keeps b_hn inside r * (...)).
 //
-// Adding a cell (say MUT1 of Jozefowicz et al. 2015):
+// Adding a cell (MUT1 of Jozefowicz et al. 2015 was added this way):
 //   z = s(W_xz x + b_z), r = s(W_xr x + W_hr h + b_r),
 //   h' = tanh(W_hh (r * h) + tanh(x) + b_h) * z + h * (1 - z)
 //   1. a CellKind value in include/recur/cell.h (CellKind::Mut1);
-//   2. one file src/nn/cells/mut1_cell.cpp with its kernels (shapes in
-//      comments), a class template Mut1Steps<T> with static forward and
-//      backward (as lstm_cell.cpp), and `const CellSpec& mut1_cell()`: name
-//      "mut1" (parse_cell and cell_name read it from the registry), gate
-//      order z, r, h; gates 3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2
-//      (W_hr, W_hh: gate blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1
-//      (r * h, for the W_hh gradient), onednn None. forward: the r product,
-//      the reset, the h product on r * h, the state update; backward its
-//      mirror; hidden_gradients the two blocks' products (as
-//      gru_reset_before_cell.cpp does); project_direct adds tanh(x) to gate
-//      block 2 of every step at once and project_direct_backward adds its
-//      gradient to grad_x; validate requires I = H (and one direction);
+//   2. one file src/nn/cells/mut1_cell.cpp: its kernels (shapes in comments;
+//      MUT1 shares its reset and state update with the Cho GRU and MUT2-3,
+//      in reset_before_kernels.h), a class template Mut1Steps<T> with static
+//      forward and backward, and hidden_gradients / project_direct /
+//      project_direct_backward when it has them (cell_steps finds them), and
+//      `const CellSpec& mut1_cell()`: name "mut1" (parse_cell and cell_name
+//      read it from the registry); gate blocks z, r, n ordered so that W_ih
+//      feeds the leading ones and W_hh the trailing ones (for MUT2 that is
+//      n, z, r); gates 3, input_blocks 2 (W_xz, W_xr), hidden_blocks 2 (W_hr,
+//      W_hh: gate blocks 1, 2), folded_hh_bias_blocks 2, aux_blocks 1 (r * h,
+//      W_hh's operand and gradient), scratch_blocks 1, onednn None. forward:
+//      the r product, the reset, the n product on r * h, the state update;
+//      backward its mirror; hidden_gradients one hidden_block_gradients per
+//      operand; project_direct adds tanh(x) to gate block 2 of every step at
+//      once and project_direct_backward adds its gradient to grad_x (both in
+//      direct_input.h); info.input_width_is_hidden = true, which Recurrent
+//      checks (I = H in every layer, so no bidirectional stack below);
+//      `validate` is for any other condition on the sizes;
 //   3. its declaration in src/nn/cells/cells.h and its line in
 //      src/nn/cells/cell_registry.cpp.
 //   recurrent.cpp, recurrent_stepper.cpp and the oneDNN layer stay as they
@@ -139,10 +145,17 @@ struct CellSteps {
   void (*project_direct_backward)(const DirectInput<T>&) = nullptr;
 };
 
-// The CellSteps of a class template Steps<T> with static forward and backward.
+// The CellSteps of a class template Steps<T> with static forward and backward,
+// and hidden_gradients, project_direct and project_direct_backward if it has them.
 template <template <typename> class Steps, typename T>
 CellSteps<T> cell_steps() {
-  return {.forward = &Steps<T>::forward, .backward = &Steps<T>::backward};
+  CellSteps<T> steps{.forward = &Steps<T>::forward, .backward = &Steps<T>::backward};
+  if constexpr (requires { &Steps<T>::hidden_gradients; }) steps.hidden_gradients = &Steps<T>::hidden_gradients;
+  if constexpr (requires { &Steps<T>::project_direct; }) {
+    steps.project_direct = &Steps<T>::project_direct;
+    steps.project_direct_backward = &Steps<T>::project_direct_backward;
+  }
+  return steps;
 }
 
 // Which oneDNN primitive computes exactly this cell, if any.
@@ -174,11 +187,13 @@ const CellSpec& cell_spec(CellKind cell, GruReset reset);
 
 // ------------------------------------------------- pieces cells share
 
-// out [B, blocks*H] (row stride ld) = beta * out + h [B, H] x W_hh[rows of blocks first..]^T.
+// out [B, blocks*H] (row stride ld) = beta * out + h [B, H] (row stride h_ld, default H)
+// x W_hh[rows of blocks first..]^T.
 template <typename T>
 void hidden_product(int64_t batch, int64_t H, const T* h, const T* w_hh, int64_t first, int64_t blocks, T beta,
-                    T* out, int64_t ld) {
-  gemm<T>(Transpose::No, Transpose::Yes, batch, blocks * H, H, T(1), h, H, w_hh + first * H * H, H, beta, out, ld);
+                    T* out, int64_t ld, int64_t h_ld = 0) {
+  gemm<T>(Transpose::No, Transpose::Yes, batch, blocks * H, H, T(1), h, h_ld > 0 ? h_ld : H, w_hh + first * H * H, H,
+          beta, out, ld);
 }
 
 // grad_h [B, H] = beta * grad_h + grad [B, blocks*H] (row stride ld) x W_hh[rows of blocks first..].
@@ -193,9 +208,18 @@ void hidden_product_back(int64_t batch, int64_t H, const T* grad, int64_t ld, co
 template <typename T>
 void add_column_sums(const T* rows, int64_t count, int64_t width, int64_t stride, T* out);
 
-// The plain W_hh and b_hh gradients, for cells whose recurrent product is
-// h_prev x W_hh^T alone: dW_hh += dgates_h^T h_prev, db_hh += column sums.
+// The W_hh and b_hh gradients of `blocks` blocks of W_hh from w_block on, which
+// multiplied `operand` [rows, H] (row stride operand_ld) into the gate blocks
+// from gate_block on: dW_hh += dgates_h^T operand, db_hh += column sums.
 template <typename T>
-void plain_hidden_gradients(const HiddenGradients<T>& g, int64_t blocks, int64_t offset);
+void hidden_block_gradients(const HiddenGradients<T>& g, int64_t gate_block, int64_t w_block, int64_t blocks,
+                            const T* operand, int64_t operand_ld);
+
+// The plain W_hh and b_hh gradients, for cells whose recurrent product is
+// h_prev x W_hh^T alone (W_hh's blocks feed the gate blocks from offset on).
+template <typename T>
+void plain_hidden_gradients(const HiddenGradients<T>& g, int64_t blocks, int64_t offset) {
+  hidden_block_gradients(g, offset, 0, blocks, g.h_prev, g.hidden);
+}
 
 }  // namespace recur

@@ -36,6 +36,16 @@ void RecurrentOptions::validate() const {
   if (!(dropout >= 0.0 && dropout < 1.0))
     throw std::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout));
   const CellSpec& spec = cell_spec(cell, gru_reset);
+  if (spec.info.input_width_is_hidden) {
+    const std::string why = cell_name(cell) + " adds its input to a hidden-sized vector, so ";
+    if (input_size != hidden_size)
+      throw std::invalid_argument(why + "its input width (" + std::to_string(input_size) +
+                                  ") must equal its hidden width (" + std::to_string(hidden_size) + ")");
+    if (bidirectional && num_layers > 1)
+      throw std::invalid_argument(why + "a bidirectional stack cannot feed it: layer 1's input width (" +
+                                  std::to_string(2 * hidden_size) + ", both directions) must equal the hidden width (" +
+                                  std::to_string(hidden_size) + ")");
+  }
   if (spec.validate) spec.validate(*this);
 }
 

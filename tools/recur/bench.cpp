@@ -302,7 +302,7 @@ int run_bench(BenchFlags f) {
 const bool bench_registered = register_subcommand(
     "bench", "Time recur on one configuration (training step or batch-1 generation)", [](CLI::App& app) {
       auto f = std::make_shared<BenchFlags>();
-      app.add_option("--cell", f->cell, "rnn_tanh | rnn_relu | lstm | gru")->capture_default_str();
+      app.add_option("--cell", f->cell, "Recurrent cell: " + known_cell_names())->capture_default_str();
       app.add_option("--gru-reset", f->gru_reset, "GRU reset: after (PyTorch) | before (Cho et al. 2014)")
           ->capture_default_str();
       app.add_option("--input", f->input, "Input size (0: same as --hidden)")->capture_default_str();

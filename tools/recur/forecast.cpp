@@ -72,7 +72,7 @@ void add_forecast_train_flags(CLI::App& app, ForecastTrainFlags& f) {
   app.add_flag("--autoregressive", f.autoregressive,
                "One step at a time, each forecast fed back as the next input (default: all steps at once)")
       ->group(model);
-  app.add_option("--cell", f.cell, "rnn_tanh | rnn_relu | lstm | gru")->capture_default_str()->group(model);
+  app.add_option("--cell", f.cell, "Recurrent cell: " + known_cell_names())->capture_default_str()->group(model);
   app.add_option("--layers", f.layers, "Recurrent layers")->capture_default_str()->group(model);
   app.add_option("--hidden", f.hidden, "Hidden units per layer")->capture_default_str()->group(model);
   app.add_option("--dropout", f.dropout, "Dropout between recurrent layers")->capture_default_str()->group(model);
@@ -93,7 +93,8 @@ auto parse_flag(const std::string& flag, const std::string& value, Parse parse) 
   }
 }
 
-std::unique_ptr<TrainingTask> forecast_task_from_flags(const ForecastTrainFlags& f, uint64_t seed) {
+std::unique_ptr<TrainingTask> forecast_task_from_flags(const ForecastTrainFlags& f, const TrainingFlags& training) {
+  const uint64_t seed = training.seed;
   if (f.data.empty()) throw UsageError("--data is required (a CSV file), unless you --resume a run");
   if (f.target.empty()) throw UsageError("--target is required (the column to forecast)");
   if (f.lookback < 1) throw UsageError("--lookback is required: the rows the model reads (>= 1)");
@@ -120,6 +121,7 @@ std::unique_ptr<TrainingTask> forecast_task_from_flags(const ForecastTrainFlags&
   c.autoregressive = f.autoregressive;
   c.loss = parse_flag("--loss", f.loss, [](const std::string& v) { return parse_regression_loss(v); });
   c.huber_delta = f.huber_delta;
+  c.init = recurrent_init(training);
   auto task = ForecastTask::create(f.data, o, WindowShape{f.lookback, f.horizon}, scale, c, f.batch, seed);
   const ForecastData& d = task->data();
   const TimeSeries& s = d.series;
@@ -303,7 +305,7 @@ SubcommandRun add_train(CLI::App& app) {
     const TaskFactory factory{
         .task = kForecastTask,
         .description = "a forecaster",
-        .from_flags = [&] { return forecast_task_from_flags(*task_flags, training->seed); },
+        .from_flags = [&] { return forecast_task_from_flags(*task_flags, *training); },
         .from_checkpoint = [](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
           return ForecastTask::from_checkpoint(c);
         }};

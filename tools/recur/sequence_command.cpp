@@ -64,7 +64,7 @@ void add_train_flags(CLI::App& app, SequenceTrainFlags& f, LabelScope scope) {
   app.add_option("--char-embedding", f.char_embedding, "Character embedding size")->capture_default_str()->group(model);
   app.add_option("--char-hidden", f.char_hidden, "Character encoder units per direction")
       ->capture_default_str()->group(model);
-  app.add_option("--cell", f.cell, "rnn_tanh | rnn_relu | lstm | gru")->capture_default_str()->group(model);
+  app.add_option("--cell", f.cell, "Recurrent cell: " + known_cell_names())->capture_default_str()->group(model);
   app.add_option("--layers", f.layers, "Recurrent layers")->capture_default_str()->group(model);
   app.add_option("--hidden", f.hidden, "Hidden units per layer and direction")->capture_default_str()->group(model);
   if (!per_step(scope)) {
@@ -95,7 +95,7 @@ SequenceFormat parse_format_flag(const std::string& name) {
 }
 
 // Checked before the data is read, so that a typo costs nothing.
-SequenceLabelerOptions labeler_options(const SequenceTrainFlags& f, LabelScope scope) {
+SequenceLabelerOptions labeler_options(const SequenceTrainFlags& f, const TrainingFlags& training, LabelScope scope) {
   if (f.data.empty()) throw UsageError("--data is required (the training file), unless you --resume a run");
   if (f.min_count < 1) throw UsageError("--min-count must be >= 1");
   if (f.max_vocab != 0 && f.max_vocab < 2) throw UsageError("--max-vocab must be 0 (no limit) or >= 2");
@@ -119,6 +119,7 @@ SequenceLabelerOptions labeler_options(const SequenceTrainFlags& f, LabelScope s
   m.num_layers = f.layers;
   m.dropout = f.dropout;
   m.bidirectional = per_step(scope) || f.bidirectional;
+  m.init = recurrent_init(training);
   if (!per_step(scope)) {
     try {
       m.pooling = parse_pooling(f.pooling);
@@ -137,7 +138,7 @@ SequenceLabelerOptions labeler_options(const SequenceTrainFlags& f, LabelScope s
 
 std::unique_ptr<TrainingTask> task_from_flags(const SequenceTrainFlags& f, const TrainingFlags& training,
                                               LabelScope scope) {
-  const SequenceLabelerOptions options = labeler_options(f, scope);
+  const SequenceLabelerOptions options = labeler_options(f, training, scope);
   if (f.freeze_embeddings && training.optimizer_options.weight_decay.value_or(0) > 0)
     throw UsageError("--freeze-embeddings with --weight-decay would still shrink the frozen vectors; drop one");
   SequenceDataRecord record{.train = f.data, .dev = f.dev, .format = parse_format_flag(f.format), .column = f.column,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "recur/cell.h"
 #include "recur/char_lm_task.h"
@@ -21,7 +22,8 @@ struct CharLmFlags {
   bool bytes = false;
   double val_frac = 0.1, test_frac = 0.0;
   std::string cell = "lstm", gru_reset = "after";
-  int64_t layers = 2, hidden = 128, embedding = 0;
+  int64_t layers = 2, hidden = 128;
+  std::optional<int64_t> embedding;  // default 0 (one-hot), or --hidden for mut1 and mut2
   double dropout = 0.0;
   int64_t batch = 50, seq = 50;
   bool full_bptt = false;
@@ -44,18 +46,19 @@ void add_char_lm_flags(CLI::App& app, CharLmFlags& f) {
       ->capture_default_str()->group(model);
   app.add_option("--layers", f.layers, "Recurrent layers")->capture_default_str()->group(model);
   app.add_option("--hidden", f.hidden, "Hidden units per layer")->capture_default_str()->group(model);
-  app.add_option("--embedding", f.embedding, "Embedding size; 0 = one-hot input (char-rnn)")
-      ->capture_default_str()->group(model);
+  app.add_option("--embedding", f.embedding,
+                 "Embedding size; 0 = one-hot input (char-rnn, the default); mut1 and mut2 default to --hidden")
+      ->group(model);
   app.add_option("--dropout", f.dropout, "Dropout between layers and before the decoder")
       ->capture_default_str()->group(model);
 }
 
 // Checked before the text is read, so that a typo costs nothing.
-LanguageModelConfig model_config(const CharLmFlags& f) {
+LanguageModelConfig model_config(const CharLmFlags& f, const TrainingFlags& training) {
   if (f.data.empty()) throw UsageError("--data is required (a text file or folder), unless you --resume a run");
   if (f.layers < 1) throw UsageError("--layers must be >= 1");
   if (f.hidden < 1) throw UsageError("--hidden must be >= 1");
-  if (f.embedding < 0) throw UsageError("--embedding must be >= 0 (0 = one-hot)");
+  if (f.embedding.value_or(0) < 0) throw UsageError("--embedding must be >= 0 (0 = one-hot)");
   if (!(f.dropout >= 0 && f.dropout < 1)) throw UsageError("--dropout must be in [0, 1)");
   if (f.batch < 1) throw UsageError("--batch must be >= 1");
   if (!f.full_bptt && f.seq < 1) throw UsageError("--seq must be >= 1");
@@ -70,15 +73,19 @@ LanguageModelConfig model_config(const CharLmFlags& f) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--gru-reset: ") + e.what());
   }
-  config.embedding_size = f.embedding;
+  // MUT1 and MUT2 add their input to a hidden-sized vector: their embedding is
+  // --hidden wide unless given (a different width is refused by Recurrent).
+  config.embedding_size = f.embedding.value_or(cell_info(config.cell).input_width_is_hidden ? f.hidden : 0);
   config.hidden_size = f.hidden;
   config.num_layers = f.layers;
   config.dropout = f.dropout;
+  config.init = recurrent_init(training);
   return config;
 }
 
-std::unique_ptr<TrainingTask> char_lm_from_flags(const CharLmFlags& f, uint64_t seed) {
-  LanguageModelConfig config = model_config(f);
+std::unique_ptr<TrainingTask> char_lm_from_flags(const CharLmFlags& f, const TrainingFlags& training) {
+  const uint64_t seed = training.seed;
+  LanguageModelConfig config = model_config(f, training);
   const TextCorpus corpus = TextCorpus::read(std::vector<fs::path>(f.data.begin(), f.data.end()),
                                              f.bytes ? TextUnit::Byte : TextUnit::CodePoint);
   CharModel model;
@@ -109,7 +116,7 @@ const bool train_registered = register_subcommand(
         const TaskFactory factory{
             .task = kCharLmTask,
             .description = "a character language model",
-            .from_flags = [&] { return char_lm_from_flags(*task_flags, training->seed); },
+            .from_flags = [&] { return char_lm_from_flags(*task_flags, *training); },
             .from_checkpoint = [](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
               return CharLanguageModelTask::from_checkpoint(c);
             }};

@@ -31,12 +31,32 @@ double parse_duration(const std::string& text, const std::string& flag) {
   return value * scale;
 }
 
+RecurrentInit recurrent_init(const TrainingFlags& f) {
+  RecurrentInit init;
+  try {
+    init.recurrent = parse_recurrent_init(f.init);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--init: ") + e.what());
+  }
+  if (!std::isfinite(f.forget_bias)) throw UsageError("--forget-bias must be a finite number");
+  init.forget_bias = f.forget_bias;
+  return init;
+}
+
 void add_training_flags(CLI::App& app, TrainingFlags& f) {
   // The library's names for the options whose flags say it otherwise.
   for (const auto& [option, flag] : {std::pair{"run_dir", "--run"}, {"base_lr", "--lr"},
                                      {"max_iterations", "--max-iters"}, {"max_seconds", "--max-time"},
                                      {"warmup_iterations", "--warmup"}, {"decay_iterations", "--decay-iters"}})
     name_flag(option, flag);
+
+  const char* initialisation = "Initialisation";
+  app.add_option("--init", f.init,
+                 "Recurrent matrices W_hh: uniform (PyTorch) | orthogonal (per gate block) | identity (IRNN, with "
+                 "zero biases; for --cell rnn_relu)")
+      ->capture_default_str()->group(initialisation);
+  app.add_option("--forget-bias", f.forget_bias, "LSTM: added to the forget-gate bias (1 as in Jozefowicz et al. 2015)")
+      ->capture_default_str()->group(initialisation);
 
   const char* optimization = "Optimization";
   app.add_option("--optimizer", f.optimizer, "sgd | adagrad | rmsprop | adam | adamw")

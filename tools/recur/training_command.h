@@ -14,6 +14,7 @@
 #include <string>
 
 #include "recur/optimizer_options.h"
+#include "recur/recurrent_init.h"
 #include "recur/trainer.h"
 #include "subcommand.h"
 
@@ -41,11 +42,17 @@ struct TrainingFlags {
   uint64_t seed = 1;
   int threads = 0;
   bool report = false;  // write RUN/report.html after each evaluation
+  // How the recurrent stack starts (recurrent_init.h); the task puts it in its model's configuration.
+  std::string init = "uniform";
+  double forget_bias = 0.0;
 };
 
 // Adds the shared flags to `app`; `flags` keeps the defaults it holds (a task
 // may set other defaults before calling, e.g. its own run folder).
 void add_training_flags(CLI::App& app, TrainingFlags& flags);
+
+// --init and --forget-bias as the library takes them (UsageError naming the flag).
+RecurrentInit recurrent_init(const TrainingFlags& flags);
 
 // Builds a task: fresh from the command's flags, or as a checkpoint records it.
 struct TaskFactory {

@@ -14,6 +14,7 @@ namespace {
 std::span<const CellSpec* const> all_cells() {
   static const CellSpec* const cells[] = {
       &rnn_tanh_cell(), &rnn_relu_cell(), &lstm_cell(), &gru_cell(), &gru_reset_before_cell(),
+      &mut1_cell(),     &mut2_cell(),     &mut3_cell(),
   };
   return cells;
 }
