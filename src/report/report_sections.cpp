@@ -5,6 +5,7 @@
 
 #include "recur/char_lm_report.h"
 #include "recur/char_model.h"
+#include "recur/gradient_flow_report.h"
 
 namespace recur {
 namespace {
@@ -13,6 +14,7 @@ namespace {
 std::multimap<std::string, ReportSection>& sections() {
   static std::multimap<std::string, ReportSection> table = {
       {kCharLmTask, char_lm_report_section},
+      {"", gradient_flow_report_section},
   };
   return table;
 }
