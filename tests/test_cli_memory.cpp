@@ -55,10 +55,10 @@ TEST(CliMemory, SameSeedSameRunAndResumeContinuesExactly) {
   const fs::path dir = fresh_dir("seed");
   const std::string common =
       "memory train --task copy --length 4 --items 3 --cell gru --hidden 8 --batch 8 --eval-every 10 "
-      "--val-examples 16 --threads 1 --seed 5 ";
-  ASSERT_EQ(run_recur(common + "--max-iters 20 --run " + (dir / "a").string()).exit_code, 0);
-  ASSERT_EQ(run_recur(common + "--max-iters 20 --run " + (dir / "b").string()).exit_code, 0);
-  ASSERT_EQ(run_recur(common + "--max-iters 10 --run " + (dir / "c").string()).exit_code, 0);
+      "--val-examples 16 --threads 1 ";
+  ASSERT_EQ(run_recur(common + "--seed 5 --max-iters 20 --run " + (dir / "a").string()).exit_code, 0);
+  ASSERT_EQ(run_recur(common + "--seed 5 --max-iters 20 --run " + (dir / "b").string()).exit_code, 0);
+  ASSERT_EQ(run_recur(common + "--seed 5 --max-iters 10 --run " + (dir / "c").string()).exit_code, 0);
   const CommandResult resumed = run_recur("memory train --resume " + (dir / "c").string() + " --max-iters 20");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   auto loss_of = [](const fs::path& run) {

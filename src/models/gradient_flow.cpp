@@ -109,7 +109,8 @@ StateGradientRecorder::~StateGradientRecorder() { rnn_.observe_state_gradients({
 std::vector<WeightSpectrum> recurrent_spectra(Recurrent<float>& rnn, int64_t count) {
   const RecurrentOptions& o = rnn.options();
   const CellInfo& info = cell_info(o.cell);
-  const std::vector<std::string> gates = gate_names(o.cell);
+  // PyTorch's letters for the gate blocks (nn.LSTM W_hi|W_hf|W_hg|W_ho, nn.GRU W_hr|W_hz|W_hn).
+  const std::string letters = o.cell == CellKind::Lstm ? "ifgo" : o.cell == CellKind::Gru ? "rzn" : "";
   const int64_t H = o.hidden_size, D = o.directions();
   std::vector<WeightSpectrum> spectra;
   for (int64_t layer = 0; layer < o.num_layers; ++layer)
@@ -119,7 +120,7 @@ std::vector<WeightSpectrum> recurrent_spectra(Recurrent<float>& rnn, int64_t cou
         // Block j of W_hh belongs to gate G - hidden_blocks + j (cell.h).
         const auto gate = static_cast<size_t>(info.gates - info.hidden_blocks + block);
         const std::string name = info.hidden_blocks == 1 ? "W_hh"
-                                 : gate < gates.size()   ? "W_h" + gates[gate].substr(0, 1)
+                                 : gate < letters.size() ? "W_h" + letters.substr(gate, 1)
                                                          : fmt::format("W_hh[{}]", block);
         spectra.push_back({layer, d, name, top_singular_values(w.value.data() + block * H * H, H, H, count)});
       }
