@@ -2,7 +2,7 @@
 # The gradient-flow figures of docs/memory.md: ||dL/dh_k|| against the
 # distance k from the last step, for a tanh RNN and an LSTM (2 layers of 128,
 # embedding 32) on tiny Shakespeare, at initialisation and after a short
-# training (ITERS Adam steps, default 1500, batch 32, BPTT 100).
+# training (ITERS Adam steps, default 400, batch 32, BPTT 100).
 #
 #   docs/results/gradient_flow.sh            # both cells
 #   CELLS="lstm" docs/results/gradient_flow.sh
@@ -17,12 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${DATA:-../shared/data/tinyshakespeare/input.txt}
-iters=${ITERS:-1500}
+iters=${ITERS:-400}
 steps=${STEPS:-150}
 out=docs/results
 unset OPENBLAS_CORETYPE
 model=(--layers 2 --hidden 128 --embedding 32 --batch 32 --seq 100 --optimizer adam --clip 5 --eval-every 500
-       --threads 2 --seed 1)
+       --threads 1 --seed 1)
 for cell in ${CELLS:-rnn_tanh lstm}; do
   init=runs/gradients-$cell-init
   trained=runs/gradients-$cell-trained
@@ -33,9 +33,9 @@ for cell in ${CELLS:-rnn_tanh lstm}; do
     2> "$out/gradients-$cell-trained-train.log"
   for stage in init trained; do
     run=runs/gradients-$cell-$stage
-    build/recur gradients "$run/last.safetensors" --data "$data" --steps "$steps" --batch 64 --threads 2 \
+    build/recur gradients "$run/last.safetensors" --data "$data" --steps "$steps" --batch 64 --threads 1 \
       --svg "$out/gradients-$cell-$stage.svg" > "$out/gradients-$cell-$stage.csv"
-    build/recur gradients "$run/last.safetensors" --data "$data" --steps "$steps" --batch 64 --threads 2 \
+    build/recur gradients "$run/last.safetensors" --data "$data" --steps "$steps" --batch 64 --threads 1 \
       --json > "$out/gradients-$cell-$stage.json"
   done
   grep -h "val_loss\|validation" "$out/gradients-$cell-trained-train.log" | tail -n 1 || true

@@ -10,7 +10,7 @@
 # for that cell (e.g. "rnn_relu --init identity", the IRNN of Le et al. 2015,
 # once `--init` exists). Environment: TASKS (default "adding copy"), LENGTHS
 # (default "10 50 100 200"), STEPS (training steps per run, default 1500),
-# HIDDEN (64), JOBS (runs side by side, default 2, one thread each), OUT
+# HIDDEN (32), JOBS (runs side by side, default 2, one thread each), OUT
 # (default docs/results/memory).
 #
 # The budget, the same for every run: STEPS Adam steps (lr 1e-2, gradient norm
@@ -29,8 +29,8 @@ cd "$(dirname "$0")/../.."
 cells=${1:-"rnn_tanh;rnn_relu;lstm;gru"}
 tasks=${TASKS:-"adding copy"}
 lengths=${LENGTHS:-"10 50 100 200"}
-steps=${STEPS:-1500}
-hidden=${HIDDEN:-64}
+steps=${STEPS:-1000}
+hidden=${HIDDEN:-32}
 jobs=${JOBS:-2}
 out=${OUT:-docs/results/memory}
 unset OPENBLAS_CORETYPE
