@@ -2,7 +2,7 @@
 # The gradient-flow figures of docs/memory.md: ||dL/dh_k|| against the
 # distance k from the last step, for a tanh RNN and an LSTM (2 layers of 128,
 # embedding 32) on tiny Shakespeare, at initialisation and after a short
-# training (ITERS Adam steps, default 400, batch 32, BPTT 100).
+# training (ITERS Adam steps, default 300, batch 32, BPTT 100).
 #
 #   docs/results/gradient_flow.sh            # both cells
 #   CELLS="lstm" docs/results/gradient_flow.sh
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${DATA:-../shared/data/tinyshakespeare/input.txt}
-iters=${ITERS:-400}
+iters=${ITERS:-300}
 steps=${STEPS:-150}
 out=docs/results
 unset OPENBLAS_CORETYPE

@@ -9,7 +9,7 @@
 # The argument is the list of cells, ';'-separated; an entry may carry flags
 # for that cell (e.g. "rnn_relu --init identity", the IRNN of Le et al. 2015,
 # once `--init` exists). Environment: TASKS (default "adding copy"), LENGTHS
-# (default "10 50 100 200"), STEPS (training steps per run, default 1500),
+# (default "10 50 100 200"), STEPS (training steps per run, default 1000),
 # HIDDEN (32), JOBS (runs side by side, default 2, one thread each), OUT
 # (default docs/results/memory).
 #
