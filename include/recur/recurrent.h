@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -101,6 +102,17 @@ class Recurrent {
   // (calling it twice doubles them); grad_input and grad_initial are written.
   void backward(const Tensor<T>& grad_output, const RecurrentState<T>& grad_final, Tensor<T>& grad_input,
                 RecurrentState<T>& grad_initial);
+
+  // Watches the gradient flow (`recur gradients`): during backward, for every
+  // layer, direction and step t, `observer` sees dL/dh_t [batch, H] (row-major) —
+  // all that reaches the layer's hidden state h_t, from the output at t (the
+  // layer above, or the model's head) and from step t+1 — as PyTorch's h_t.grad
+  // would hold it. Set it before forward: while it is set the layer runs
+  // recur's own kernels (oneDNN's backward keeps no per-step gradient). An
+  // empty function stops watching.
+  using StateGradientObserver =
+      std::function<void(int64_t layer, int64_t direction, int64_t t, int64_t batch, const T* grad_h)>;
+  void observe_state_gradients(StateGradientObserver observer);
 
   // Which engine ran the last forward: "onednn" (oneDNN's primitives, float
   // only) or "recur" (our own kernels). Empty before the first forward.

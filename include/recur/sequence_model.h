@@ -35,7 +35,7 @@ struct SequenceModelConfig {
   bool bidirectional = true;
   double dropout = 0.0;                // on the input, between layers and before the classifier
   std::optional<PoolingMode> pooling;  // set: one output per sequence; empty: one per step
-  int64_t classes = 0;
+  int64_t classes = 0;  // outputs of the final Linear: classes, or 1 for a regression (recur memory adding)
   RecurrentInit init = {};  // applied to the stack on construction (recurrent_init.h)
 
   // Throws OptionError naming the option.

@@ -101,6 +101,9 @@ struct Recurrent<T>::Impl {
   Tensor<T> grad_h, grad_c;           // [B, H]
   Tensor<T> grad_layer_a, grad_layer_b;  // [T, B, D*H]
   Tensor<T> bias_row;                 // [G*H]
+  Tensor<T> observed_grad;            // [B, H]: what the state-gradient observer sees
+
+  typename Recurrent<T>::StateGradientObserver observer;  // empty: nobody watches
 
   int64_t H() const { return options.hidden_size; }
   int64_t G() const { return cell->info.gates; }
@@ -119,6 +122,7 @@ struct Recurrent<T>::Impl {
   void forward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* h0, const T* c0, T* y, T* hn, T* cn);
   void backward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* grad_y, const T* grad_hn,
                      const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0, T* grad_c0);
+  void observe_step(int64_t unit_index, int64_t t, const T* grad_h, const T* grad_y_t);
 };
 
 template <typename T>
@@ -224,6 +228,18 @@ void Recurrent<T>::Impl::forward_unit(Unit<T>& u, const T* x, int64_t I, const T
   if (has_c) std::memcpy(cn, cells + u.final_slot(T_) * slot, sizeof(T) * slot);
 }
 
+// dL/dh_t = what came back from step t+1 (grad_h, before the step at t adds
+// the output's part) + the output's gradient at t (row stride D*H).
+template <typename T>
+void Recurrent<T>::Impl::observe_step(int64_t unit_index, int64_t t, const T* grad_h, const T* grad_y_t) {
+  const int64_t B = batch, H_ = H(), DH = D() * H_;
+  observed_grad.resize({B, H_});
+  T* out = observed_grad.data();
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t j = 0; j < H_; ++j) out[b * H_ + j] = grad_h[b * H_ + j] + (grad_y_t ? grad_y_t[b * DH + j] : T(0));
+  observer(unit_index / D(), unit_index % D(), t, B, out);
+}
+
 template <typename T>
 void Recurrent<T>::Impl::backward_unit(Unit<T>& u, const T* x, int64_t I, const T* grad_y, const T* grad_hn,
                                        const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0,
@@ -251,8 +267,10 @@ void Recurrent<T>::Impl::backward_unit(Unit<T>& u, const T* x, int64_t I, const 
   const T* cells = has_c ? u.cells.data() : nullptr;
   const auto step = cell->steps<T>().backward;
   T* scratch = scratch_for(B);
+  const int64_t unit_index = &u - units.data();
   for (int64_t s = T_ - 1; s >= 0; --s) {
     const int64_t t = u.time_of_step(s, T_);
+    if (observer) observe_step(unit_index, t, dh, grad_y ? grad_y + t * B * DH : nullptr);
     step({.rows = {B, H_, lengths_or_null(), t},
           .w_hh = u.weight_hh->value.data(),
           .gates = gates + t * B * GH,
@@ -359,7 +377,7 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   if constexpr (std::is_same_v<T, float>) {
     if (!lengths.empty()) m.segments = split_by_length(lengths, m.batch, m.steps);  // shared by every layer
     const double flops = step_flops_per_token(m.options);
-    onednn_path = onednn::enabled() && m.cell->onednn != OnednnCell::None &&
+    onednn_path = onednn::enabled() && m.cell->onednn != OnednnCell::None && !m.observer &&
                   (lengths.empty() ? onednn::worth_full_length(m.batch, flops)
                                    : onednn::worth_segmenting(m.segments, flops));
   }
@@ -408,6 +426,11 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
     }
   }
   m.has_forward = true;
+}
+
+template <typename T>
+void Recurrent<T>::observe_state_gradients(StateGradientObserver observer) {
+  impl_->observer = std::move(observer);
 }
 
 template <typename T>

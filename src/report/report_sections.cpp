@@ -7,6 +7,7 @@
 #include "recur/char_model.h"
 #include "recur/forecast_report.h"
 #include "recur/forecaster.h"
+#include "recur/gradient_flow_report.h"
 #include "recur/sequence_labeler.h"
 #include "recur/sequence_report.h"
 
@@ -20,6 +21,7 @@ std::multimap<std::string, ReportSection>& sections() {
       {kClassifyTask, classify_report_section},
       {kTagTask, tag_report_section},
       {kForecastTask, forecast_report_section},
+      {"", gradient_flow_report_section},
   };
   return table;
 }

@@ -43,17 +43,7 @@ struct EvaluationText {
 };
 
 EvaluationText read_text_file(const std::string& file, const LoadedCharModel& loaded) {
-  const Vocabulary& vocabulary = loaded.model.vocabulary;
-  const TextCorpus corpus = TextCorpus::read({fs::path(file)}, vocabulary.unit());
-  EvaluationText text;
-  try {
-    text.tokens = vocabulary.encode(corpus.symbols());
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(fmt::format("{}: {} (the model {} knows {} symbols)", file, e.what(), loaded.path.string(),
-                                 vocabulary.size()));
-  }
-  text.description = file;
-  return text;
+  return {read_text_tokens(file, loaded), file};
 }
 
 // The validation or test part of the data the run was trained on. A text

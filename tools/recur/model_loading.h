@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "recur/char_model.h"
 
@@ -28,5 +29,9 @@ struct LoadedCharModel {
 // problem (missing, truncated or foreign file, a checkpoint of another task,
 // missing or misshapen tensor) throws an exception whose message names the file.
 LoadedCharModel load_char_model(const std::string& target);
+
+// The symbols of a text file as the model's ids; a symbol the model does not
+// know is a UsageError naming the file and the symbol.
+std::vector<int64_t> read_text_tokens(const std::string& file, const LoadedCharModel& loaded);
 
 }  // namespace recur::cli
