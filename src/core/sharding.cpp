@@ -18,13 +18,14 @@ Tensor<float> gather_columns(const Communicator& group, const Tensor<float>& par
   const int64_t outer = part.dim(0), inner = part.dim(2);
   const std::vector<float> parts = group.all_gather(part.values());
   Tensor<float> all({outer, n, inner});
+  if (static_cast<int64_t>(parts.size()) != all.numel())
+    throw std::logic_error("gather_columns: the parts do not make up the whole");
   auto from = parts.begin();
   for (int r = 0; r < group.size(); ++r) {
     const Shard s = group.shard_of(n, r);
     for (int64_t o = 0; o < outer; ++o, from += s.size() * inner)
       std::copy(from, from + s.size() * inner, all.data() + (o * n + s.begin) * inner);
   }
-  if (from != parts.end()) throw std::logic_error("gather_columns: the parts do not make up the whole");
   return all;
 }
 
