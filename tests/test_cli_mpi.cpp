@@ -31,11 +31,12 @@ std::string mpirun(int ranks) {
 }
 #endif
 
-void skip_without_mpi() {
-#ifndef RECUR_MPIRUN
-  GTEST_SKIP() << "built without MPI (RECUR_MPI=OFF or MPI not found)";
+#ifdef RECUR_MPIRUN
+constexpr bool kBuiltWithMpi = true;
+#else
+constexpr bool kBuiltWithMpi = false;
 #endif
-}
+const char* kNoMpi = "built without MPI (RECUR_MPI=OFF or MPI not found)";
 
 std::string recur_binary() { return quoted(RECUR_BINARY); }
 
@@ -76,7 +77,7 @@ const char* kModel = " --hidden 16 --layers 2 --seq 12 --dropout 0 --lr 0.01 --t
 const std::string kLanguageModel = std::string(kModel) + " --batch 6";
 
 TEST(CliMpi, TwoRanksTrainTheLanguageModelAsOneRank) {
-  skip_without_mpi();
+  if (!kBuiltWithMpi) GTEST_SKIP() << kNoMpi;
   const fs::path dir = testing::fresh_directory_for_test("recur_mpi_");
   const std::string data = quoted(testing::write_file(dir / "text.txt", some_text()).string());
   const auto one = recur_on(0, "train --data " + data + " --run " + quoted((dir / "one").string()) + kLanguageModel +
@@ -106,7 +107,7 @@ TEST(CliMpi, TwoRanksTrainTheLanguageModelAsOneRank) {
 }
 
 TEST(CliMpi, ResumesOnAnotherNumberOfRanksAtTheSamePlace) {
-  skip_without_mpi();
+  if (!kBuiltWithMpi) GTEST_SKIP() << kNoMpi;
   const fs::path dir = testing::fresh_directory_for_test("recur_mpi_");
   const std::string data = quoted(testing::write_file(dir / "text.txt", some_text()).string());
   const auto straight = recur_on(0, "train --data " + data + " --run " + quoted((dir / "straight").string()) +
@@ -138,7 +139,7 @@ std::string series_csv() {
 }
 
 TEST(CliMpi, TwoRanksTrainTheForecasterAsOneRank) {
-  skip_without_mpi();
+  if (!kBuiltWithMpi) GTEST_SKIP() << kNoMpi;
   const fs::path dir = testing::fresh_directory_for_test("recur_mpi_");
   const std::string data = quoted(testing::write_file(dir / "series.csv", series_csv()).string());
   const std::string flags = " --target y --lookback 8 --horizon 2 --hidden 12 --batch 5 --max-iters 30 "
@@ -154,7 +155,7 @@ TEST(CliMpi, TwoRanksTrainTheForecasterAsOneRank) {
 }
 
 TEST(CliMpi, ARankThatCannotReadItsDataStopsTheJob) {
-  skip_without_mpi();
+  if (!kBuiltWithMpi) GTEST_SKIP() << kNoMpi;
   const fs::path dir = testing::fresh_directory_for_test("recur_mpi_");
   const std::string data = testing::write_file(dir / "text.txt", some_text()).string();
   // Rank 1 is given a file that is not there.
@@ -173,7 +174,7 @@ TEST(CliMpi, ARankThatCannotReadItsDataStopsTheJob) {
 }
 
 TEST(CliMpi, AKilledRankEndsTheJob) {
-  skip_without_mpi();
+  if (!kBuiltWithMpi) GTEST_SKIP() << kNoMpi;
   const fs::path dir = testing::fresh_directory_for_test("recur_mpi_");
   const std::string data = testing::write_file(dir / "text.txt", some_text()).string();
   const fs::path run = dir / "run";
