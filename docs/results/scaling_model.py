@@ -25,7 +25,8 @@ TOKENS_PER_NODE_STEP = 64 * 100  # weak scaling: every node keeps the charrnn ba
 NODES = (8, 16, 64)
 # Node speeds, as multiples of the measured one-thread rank (this machine's
 # core): the same core; a 16-core node at perfect threading; a node 100x faster (an accelerator).
-SPEEDUPS = ((1, "one core like this machine's (measured)"), (16, "16 such cores"), (100, "100x: an accelerator"))
+SPEEDUPS = ((1, "1x: one rank, one thread, as measured here"), (16, "16x (e.g. 16 such cores, perfect threading)"),
+            (100, "100x (an accelerator)"))
 
 
 def read_throughput():
@@ -78,7 +79,8 @@ def main():
         for n in NODES:
             comm = allreduce_seconds(n, gradient_bytes)
             no_overlap = compute / (compute + comm)
-            overlap = compute / max(compute, comm)  # the bound with full overlap of backward and all-reduce
+            # With overlap the all-reduce could hide behind backward only (2/3 of a step's FLOPs), not forward.
+            overlap = compute / (compute / 3 + max(2 * compute / 3, comm))
             cells.append(f"{comm * 1e3:.1f} ms, {no_overlap:.1%} ({overlap:.0%} with overlap)")
         print(f"| {what} | {compute * 1e3:,.0f} ms | " + " | ".join(cells) + " |")
 
