@@ -17,6 +17,7 @@ class FakeGroup final : public Communicator {
   FakeGroup(int rank, int size) : rank_(rank), size_(size) {}
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+  int ranks_on_this_node() const override { return size_; }
   void all_reduce_sum(std::span<float>) const override {}
   void all_reduce_sum(std::span<double>) const override {}
   void broadcast(std::span<double>) const override {}

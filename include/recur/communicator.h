@@ -35,6 +35,8 @@ class Communicator {
 
   virtual int rank() const = 0;
   virtual int size() const = 0;
+  // The processes of the group on this machine (they share its cores).
+  virtual int ranks_on_this_node() const = 0;
   bool is_root() const { return rank() == 0; }
   bool distributed() const { return size() > 1; }
 

@@ -33,6 +33,10 @@ class MpiWorld final : public Communicator {
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_size_);
+    MPI_Comm_free(&node);
   }
   ~MpiWorld() override {
     if (failed_ && size_ > 1) {
@@ -44,6 +48,7 @@ class MpiWorld final : public Communicator {
 
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+  int ranks_on_this_node() const override { return node_size_; }
 
   void all_reduce_sum(std::span<float> values) const override {
     MPI_Allreduce(MPI_IN_PLACE, values.data(), message_count(values.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
@@ -76,7 +81,7 @@ class MpiWorld final : public Communicator {
   void mark_failed() { failed_ = true; }
 
  private:
-  int rank_ = 0, size_ = 1;
+  int rank_ = 0, size_ = 1, node_size_ = 1;
   bool failed_ = false;
 };
 

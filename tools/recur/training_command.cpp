@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <thread>
 
 #include "recur/communicator.h"
 #include "recur/run_folder.h"
@@ -93,6 +94,14 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
 }
 
 namespace {
+
+// --threads 0 ("all cores") under mpirun: the ranks on one machine share its
+// cores instead of each starting a thread per core.
+int threads_per_rank(int threads, const Communicator& group) {
+  if (threads != 0 || group.ranks_on_this_node() <= 1) return threads;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores / group.ranks_on_this_node());
+}
 
 TrainerOptions trainer_options(const TrainingFlags& f, int64_t steps_per_epoch) {
   TrainerOptions o;
@@ -211,7 +220,7 @@ int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& 
 int run_training_command(const TrainingFlags& flags, const CLI::App& app, const TaskFactory& factory) {
   try {
     const Communicator& group = process_group();
-    apply_threads(flags.threads);
+    apply_threads(threads_per_rank(flags.threads, group));
     return flags.resume.empty() ? run_fresh(flags, factory, group) : run_resumed(flags, app, factory, group);
   } catch (...) {
     mark_process_failed();  // main prints the message; the exit then stops every rank
