@@ -129,12 +129,13 @@ TEST(CliMpi, ResumesOnAnotherNumberOfRanksAtTheSamePlace) {
   }
 }
 
-// 160 rows of two noisy-free sines: with lookback 8 and horizon 2, 119
-// training windows in batches of 5 end each epoch in a batch of 4, and 20
-// steps cross an epoch: 2 ranks split 5 as 2 + 3.
+// 163 rows of a sine with a trend and a covariate: with lookback 8 and
+// horizon 2, 121 training windows, so batches of 5 end each epoch in a batch
+// of 1, and 30 steps cross it: 2 ranks split 5 as 2 + 3, and the last batch
+// leaves rank 0 nothing (its gradients then weigh 0).
 std::string series_csv() {
   std::string text = "y,x\n";
-  for (int t = 0; t < 160; ++t) text += fmt::format("{:.6f},{:.6f}\n", std::sin(t / 3.0) + 0.01 * t, std::cos(t / 7.0));
+  for (int t = 0; t < 163; ++t) text += fmt::format("{:.6f},{:.6f}\n", std::sin(t / 3.0) + 0.01 * t, std::cos(t / 7.0));
   return text;
 }
 
