@@ -29,9 +29,7 @@ class TwoRanks final : public Communicator {
     values[0] += other_loss.sum;
     values[1] += static_cast<double>(other_loss.count);
   }
-  void broadcast(std::span<double>) const override {}
   std::vector<float> all_gather(std::span<const float> part) const override { return {part.begin(), part.end()}; }
-  [[noreturn]] void abort(int) const override { std::abort(); }
 
   TaskLoss other_loss;
   std::vector<float> other_packed;  // the other rank's weighted gradients, in bucket order

@@ -20,9 +20,7 @@ class FakeGroup final : public Communicator {
   int ranks_on_this_node() const override { return size_; }
   void all_reduce_sum(std::span<float>) const override {}
   void all_reduce_sum(std::span<double>) const override {}
-  void broadcast(std::span<double>) const override {}
   std::vector<float> all_gather(std::span<const float>) const override { return gathered; }
-  [[noreturn]] void abort(int) const override { std::abort(); }
   std::vector<float> gathered;
 
  private:

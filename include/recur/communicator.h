@@ -10,8 +10,8 @@
 // (mpirun sets OMPI_COMM_WORLD_SIZE / PMIX_RANK); otherwise process_group()
 // is the single process and MPI is never initialized.
 //
-// Every operation but rank(), size() and shard() is collective: all processes
-// call it, in the same order, with the same sizes.
+// all_reduce_sum and all_gather are collective: all processes call them,
+// in the same order (all_reduce_sum with the same sizes).
 #pragma once
 
 #include <cstdint>
@@ -50,14 +50,8 @@ class Communicator {
   // In place: every process ends with the element-wise sum over processes.
   virtual void all_reduce_sum(std::span<float> values) const = 0;
   virtual void all_reduce_sum(std::span<double> values) const = 0;
-  // Every process ends with root's values.
-  virtual void broadcast(std::span<double> values) const = 0;
   // The parts of all processes concatenated in rank order (parts may differ in length).
   virtual std::vector<float> all_gather(std::span<const float> part) const = 0;
-
-  // This process failed (its message is already printed): the whole job stops,
-  // now, with a non-zero exit, instead of waiting for it in the next collective.
-  [[noreturn]] virtual void abort(int exit_code) const = 0;
 };
 
 // The one process, alone.

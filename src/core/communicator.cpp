@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <cstdlib>  // getenv
 #include <cstring>
 
 #include "core/mpi_world.h"
@@ -27,9 +27,7 @@ class SingleProcess final : public Communicator {
   int ranks_on_this_node() const override { return 1; }
   void all_reduce_sum(std::span<float>) const override {}
   void all_reduce_sum(std::span<double>) const override {}
-  void broadcast(std::span<double>) const override {}
   std::vector<float> all_gather(std::span<const float> part) const override { return {part.begin(), part.end()}; }
-  [[noreturn]] void abort(int exit_code) const override { std::exit(exit_code); }
 };
 
 // mpirun (Open MPI) and other PMIx launchers set these in every process they start.

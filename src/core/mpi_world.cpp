@@ -56,9 +56,6 @@ class MpiWorld final : public Communicator {
   void all_reduce_sum(std::span<double> values) const override {
     MPI_Allreduce(MPI_IN_PLACE, values.data(), message_count(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
-  void broadcast(std::span<double> values) const override {
-    MPI_Bcast(values.data(), message_count(values.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  }
   std::vector<float> all_gather(std::span<const float> part) const override {
     const int mine = message_count(part.size());
     std::vector<int> counts(static_cast<size_t>(size_)), offsets(static_cast<size_t>(size_));
@@ -72,10 +69,6 @@ class MpiWorld final : public Communicator {
     MPI_Allgatherv(part.data(), mine, MPI_FLOAT, all.data(), counts.data(), offsets.data(), MPI_FLOAT,
                    MPI_COMM_WORLD);
     return all;
-  }
-  [[noreturn]] void abort(int exit_code) const override {
-    MPI_Abort(MPI_COMM_WORLD, exit_code);
-    std::exit(exit_code);  // MPI_Abort does not return; this says so to the compiler
   }
 
   void mark_failed() { failed_ = true; }
