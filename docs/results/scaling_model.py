@@ -30,10 +30,15 @@ SPEEDUPS = ((1, "1x: one rank, one thread, as measured here"), (16, "16x (e.g. 1
 
 
 def read_throughput():
-    rates = {1: [], 2: []}
+    rates, cpu = {1: [], 2: []}, {1: [], 2: []}
     with open(os.path.join(HERE, "scaling-throughput.csv")) as f:
         for row in csv.DictReader(f):
             rates[int(row["ranks"])].append(float(row["tokens_per_second"]))
+            if row.get("job_cpu_seconds"):
+                cpu[int(row["ranks"])].append(float(row["job_cpu_seconds"]))
+    for n, seconds in cpu.items():
+        if seconds:
+            print(f"{n} rank(s): median {statistics.median(seconds):.1f} CPU seconds for the whole job (16 steps)")
     return {n: statistics.median(r) for n, r in rates.items() if r}, rates
 
 
