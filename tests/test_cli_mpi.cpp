@@ -26,8 +26,12 @@ using testing::run_command;
 
 #ifdef RECUR_MPIRUN
 // Every command gets a time limit: a hang fails the test instead of the suite.
+// Containers often forbid the cross-process memory access (CMA) of Open MPI's
+// shared-memory single copy; these messages are small, so it is switched off.
 std::string mpirun(int ranks) {
-  return fmt::format("timeout 60 {} --oversubscribe --allow-run-as-root -np {} ", RECUR_MPIRUN, ranks);
+  return fmt::format("timeout 60 {} --oversubscribe --allow-run-as-root --mca btl_vader_single_copy_mechanism none "
+                     "-np {} ",
+                     RECUR_MPIRUN, ranks);
 }
 #endif
 
