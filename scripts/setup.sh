@@ -22,6 +22,7 @@ if [ "${1:-}" = "--tests" ]; then
     libbenchmark-dev                       # bench/ micro-benchmarks (built with the suite)
     python3 python3-torch python3-numpy    # PyTorch references and the comparison in bench/
     chromium                               # headless browser check of HTML pages (scripts/check_html.sh)
+    openmpi-bin libopenmpi-dev             # data-parallel training and its tests under mpirun (RECUR_MPI)
   )
 elif [ $# -gt 0 ]; then
   echo "usage: bash scripts/setup.sh [--tests]" >&2

@@ -37,6 +37,8 @@ class CharLanguageModelTask : public TrainingTask {
   void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
   nlohmann::json describe_model() const override { return model_.describe(); }
   nlohmann::json describe_data() const override { return data_.source; }
+  // Each process trains on a contiguous block of the streams, and carries their state.
+  void distribute(const Communicator& group) override;
 
  private:
   CharModel model_;
@@ -45,7 +47,10 @@ class CharLanguageModelTask : public TrainingTask {
   int64_t eval_steps_;
   int64_t epoch_ = 0;
   StreamBatch batch_;
-  RecurrentState<float> state_;  // carried across chunks
+  const Communicator* group_ = &single_process();
+  Shard streams_;                // this process's streams (all of them, alone)
+  StreamBatch shard_batch_;      // their columns of batch_, when distributed
+  RecurrentState<float> state_;  // carried across chunks, for streams_ only
 };
 
 }  // namespace recur

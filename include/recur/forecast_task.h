@@ -48,6 +48,8 @@ class ForecastTask : public TrainingTask {
   void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
   nlohmann::json describe_model() const override { return forecaster_.describe(); }
   nlohmann::json describe_data() const override;
+  // Each process trains on a contiguous block of each batch's windows.
+  void distribute(const Communicator& group) override { group_ = &group; }
 
  private:
   Forecaster forecaster_;
@@ -56,7 +58,9 @@ class ForecastTask : public TrainingTask {
   ScaleKind scale_;
   uint64_t seed_;
   WindowBatcher batcher_;
-  WindowBatch batch_;
+  const Communicator* group_ = &single_process();
+  std::vector<int64_t> starts_;  // the global batch's windows
+  WindowBatch batch_;            // this process's windows of it
 };
 
 }  // namespace recur

@@ -55,6 +55,8 @@ class SequenceTask : public TrainingTask {
   void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
   nlohmann::json describe_model() const override { return labeler_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }
+  // Each process trains on a contiguous block of each batch's examples (longest first, as the batch is).
+  void distribute(const Communicator& group) override { group_ = &group; }
 
  private:
   SequenceLabeler labeler_;
@@ -64,6 +66,7 @@ class SequenceTask : public TrainingTask {
   SequenceDataRecord record_;
   LengthBucketBatcher batcher_;
   int64_t tokens_per_step_ = 1;
+  const Communicator* group_ = &single_process();
   std::vector<int64_t> rows_;
   SequenceBatch batch_;
   Tensor<float> grad_logits_;

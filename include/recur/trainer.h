@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "recur/communicator.h"
 #include "recur/lr_schedule.h"
 #include "recur/optimizer.h"
 #include "recur/training_task.h"
@@ -50,9 +51,17 @@ struct TrainingOutcome {
   int64_t skipped_steps = 0;
 };
 
+class GradientAverager;
+
 class Trainer {
  public:
-  Trainer(TrainingTask& task, TrainerOptions options);
+  // With a `group` of several processes (data-parallel, communicator.h), every
+  // process runs a Trainer over its replica: each trains on its shard of the
+  // global batch, gradients are averaged (so clipping sees the global norm and
+  // all replicas take the same step), dropout draws differ per rank, and rank 0
+  // alone evaluates, logs, writes checkpoints and calls the hook. Stopping is
+  // decided together, so no rank waits for one that left.
+  Trainer(TrainingTask& task, TrainerOptions options, const Communicator& group = single_process());
   ~Trainer();
 
   // Continues a run: weights, optimizer state, schedule position, data
@@ -71,10 +80,21 @@ class Trainer {
  private:
   Checkpoint make_checkpoint() const;
   double elapsed_seconds() const;  // over all sessions of the run
-  void save(const std::string& file_name) const;
+  // last.safetensors (and best.safetensors) from rank 0; every rank takes part.
+  void save_checkpoints(bool best) const;
+  // What all ranks then act on: rank 0's decision, and whether any rank said yes.
+  struct Agreement {
+    bool root = false;
+    bool any = false;
+  };
+  Agreement agree(bool root_decides, bool any_may) const;
+  // Ranks other than 0 draw dropout masks from a stream of their own, derived from rank 0's.
+  void give_rank_its_own_draws();
 
   TrainingTask& task_;
   TrainerOptions options_;
+  const Communicator& group_;
+  std::unique_ptr<GradientAverager> averager_;
   std::unique_ptr<Optimizer<float>> optimizer_;
   Rng rng_;
   int64_t iteration_ = 0;

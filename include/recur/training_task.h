@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 
 #include "recur/checkpoint.h"
+#include "recur/communicator.h"
 #include "recur/parameter.h"
 #include "recur/rng.h"
 
@@ -36,6 +38,21 @@ class TrainingTask {
   virtual int64_t steps_per_epoch() const = 0;
   // Epochs completed plus the fraction of the current one.
   virtual double epochs_done() const = 0;
+
+  // Data-parallel training (communicator.h; the Trainer calls this once).
+  // From then on train_step still advances through the global batches — the
+  // data position, epochs and what save_position records stay those of the
+  // whole batch, whatever the number of processes — but runs forward and
+  // backward only on this process's group.shard() of each batch's examples
+  // (or streams), returning that shard's loss and the gradients of its mean
+  // (nothing, when the shard is empty). State carried per example is gathered
+  // by save_position (then collective) and sliced by restore_position.
+  // A task that cannot be sharded keeps this default, which refuses a group of
+  // more than one process.
+  virtual void distribute(const Communicator& group) {
+    if (group.distributed())
+      throw std::invalid_argument("this task cannot train data-parallel across processes; run it without mpirun");
+  }
 
   // Loss over a whole held-out part; leaves the training position and state alone.
   virtual bool has(DataPart part) const = 0;

@@ -73,6 +73,9 @@ class WindowBatcher {
   // Fills `batch` with the next windows and advances; false, leaving `batch`
   // untouched, when the epoch is used up.
   bool next(WindowBatch& batch);
+  // The same, giving only the next windows' starts (to fill a part of them:
+  // a process's shard in data-parallel training).
+  bool next_starts(std::vector<int64_t>& starts);
 
   // Any windows, e.g. the last `lookback` rows of a file for predict: inputs
   // only need rows [s, s + lookback), so s may be up to rows - lookback.
@@ -95,6 +98,7 @@ class WindowBatcher {
   BatchPosition position_;
   int64_t order_epoch_ = -1;  // the epoch order_ was drawn for
   std::vector<int64_t> order_;
+  std::vector<int64_t> next_starts_;  // next()'s scratch
 };
 
 }  // namespace recur

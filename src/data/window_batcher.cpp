@@ -66,12 +66,19 @@ const std::vector<int64_t>& WindowBatcher::order_of_epoch() {
   return order_;
 }
 
-bool WindowBatcher::next(WindowBatch& batch) {
+bool WindowBatcher::next_starts(std::vector<int64_t>& starts) {
   if (exhausted()) return false;
   const auto& order = order_of_epoch();
   const int64_t count = std::min(batch_size_, windows() - position_.index);
-  fill(std::span(order).subspan(static_cast<size_t>(position_.index), static_cast<size_t>(count)), batch);
+  const auto first = order.begin() + position_.index;
+  starts.assign(first, first + count);
   position_.index += count;
+  return true;
+}
+
+bool WindowBatcher::next(WindowBatch& batch) {
+  if (!next_starts(next_starts_)) return false;
+  fill(next_starts_, batch);
   return true;
 }
 

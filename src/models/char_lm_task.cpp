@@ -9,6 +9,7 @@
 
 #include "recur/char_lm_evaluation.h"
 #include "recur/option_error.h"
+#include "recur/sharding.h"
 
 namespace recur {
 
@@ -26,7 +27,19 @@ CharLanguageModelTask::CharLanguageModelTask(CharModel model, CharCorpusSplit da
     : model_(std::move(model)),
       data_(std::move(data)),
       batcher_(data_.train, batch, stream_steps(data_.train, batch, seq)),
-      eval_steps_(seq > 0 ? seq : 100) {}
+      eval_steps_(seq > 0 ? seq : 100),
+      streams_{0, batcher_.streams()} {}
+
+void CharLanguageModelTask::distribute(const Communicator& group) {
+  const Shard streams = group.shard(batcher_.streams());
+  if (streams.empty())
+    throw OptionError("batch", fmt::format("batch {} leaves {} without a stream: give every process one at least "
+                                           "(batch >= {})",
+                                           batcher_.streams(), describe_rank(group), group.size()));
+  group_ = &group;
+  streams_ = streams;
+  state_ = RecurrentState<float>();
+}
 
 std::unique_ptr<CharLanguageModelTask> CharLanguageModelTask::from_checkpoint(const Checkpoint& checkpoint) {
   const std::string where = checkpoint.path.string();
@@ -63,9 +76,16 @@ TaskLoss CharLanguageModelTask::train_step(Rng& rng) {
     reset_carried_state();
     batcher_.next(batch_);
   }
+  const StreamBatch& mine = group_->distributed() ? shard_batch_ : batch_;
+  if (group_->distributed()) {
+    shard_batch_.steps = batch_.steps;
+    shard_batch_.streams = streams_.size();
+    shard_batch_.inputs = take_columns(batch_.inputs, batch_.steps, batch_.streams, 1, streams_);
+    shard_batch_.targets = take_columns(batch_.targets, batch_.steps, batch_.streams, 1, streams_);
+  }
   LanguageModel& lm = *model_.model;
   const CrossEntropyResult<float> result =
-      lm.forward(batch_.inputs, batch_.targets, batch_.steps, batch_.streams, state_, /*training=*/true, &rng);
+      lm.forward(mine.inputs, mine.targets, mine.steps, mine.streams, state_, /*training=*/true, &rng);
   lm.backward();
   return {result.sum_loss, result.count};
 }
@@ -82,8 +102,10 @@ TaskLoss CharLanguageModelTask::evaluate(DataPart part) {
 }
 
 nlohmann::json CharLanguageModelTask::save_position(Checkpoint& checkpoint) const {
-  if (!state_.h.empty()) checkpoint.tensors["state.h"] = state_.h;
-  if (!state_.c.empty()) checkpoint.tensors["state.c"] = state_.c;
+  // The state of all streams, whichever process carries them: the checkpoint resumes on any number.
+  const int64_t streams = batcher_.streams();
+  if (!state_.h.empty()) checkpoint.tensors["state.h"] = gather_columns(*group_, state_.h, streams);
+  if (!state_.c.empty()) checkpoint.tensors["state.c"] = gather_columns(*group_, state_.c, streams);
   return {{"epoch", epoch_}, {"batcher_position", batcher_.position()}};
 }
 
@@ -97,6 +119,8 @@ void CharLanguageModelTask::restore_position(const nlohmann::json& position, con
   if ((!state_.h.empty() && state_.h.shape() != expected) || (!state_.c.empty() && state_.c.shape() != expected))
     throw std::invalid_argument("carried state has shape " + shape_string(state_.h.shape()) + ", this run needs " +
                                 shape_string(expected) + " (was the batch size changed?)");
+  state_.h = take_columns(state_.h, streams_);
+  state_.c = take_columns(state_.c, streams_);
 }
 
 }  // namespace recur

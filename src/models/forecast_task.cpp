@@ -83,10 +83,13 @@ ForecastTask::ForecastTask(Forecaster forecaster, ForecastData data, std::string
       batcher_(data_.series, forecaster_.scaler, data_.train, data_.shape, batch, /*shuffle=*/true, seed) {}
 
 TaskLoss ForecastTask::train_step(Rng& rng) {
-  if (!batcher_.next(batch_)) {
+  if (!batcher_.next_starts(starts_)) {
     batcher_.start_next_epoch();
-    batcher_.next(batch_);
+    batcher_.next_starts(starts_);
   }
+  const Shard mine = group_->shard(static_cast<int64_t>(starts_.size()));
+  if (mine.empty()) return {};  // a short last batch leaves this process nothing
+  batcher_.fill(std::span(starts_).subspan(static_cast<size_t>(mine.begin), static_cast<size_t>(mine.size())), batch_);
   ForecastModel<float>& model = *forecaster_.model;
   const RegressionLossResult loss =
       model.forward(batch_.inputs, batch_.future_inputs, batch_.targets, /*training=*/true, &rng);

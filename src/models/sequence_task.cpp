@@ -85,6 +85,10 @@ TaskLoss SequenceTask::train_step(Rng& rng) {
     batcher_.new_epoch();
     batcher_.next(rows_);
   }
+  const Shard mine = group_->shard(static_cast<int64_t>(rows_.size()));
+  if (mine.empty()) return {};  // a short last batch leaves this process nothing
+  if (mine.size() < static_cast<int64_t>(rows_.size()))
+    rows_ = std::vector<int64_t>(rows_.begin() + mine.begin, rows_.begin() + mine.end);
   batch_ = labeler_.batch(train_, train_encoded_, rows_);
   SequenceModel<float>& model = *labeler_.model;
   const Tensor<float>& logits = model.forward(batch_, /*training=*/true, &rng);

@@ -10,6 +10,7 @@
 
 #include "recur/clip.h"
 #include "recur/option_error.h"
+#include "train/gradient_averaging.h"
 #include "train/training_log.h"
 
 namespace recur {
@@ -112,17 +113,41 @@ TrainerOptions TrainerOptions::from_json(const nlohmann::json& j) {
   return o;
 }
 
-Trainer::Trainer(TrainingTask& task, TrainerOptions options)
+Trainer::Trainer(TrainingTask& task, TrainerOptions options, const Communicator& group)
     : task_(task),
       options_(std::move(options)),
+      group_(group),
       rng_(options_.seed),
       best_validation_(std::numeric_limits<double>::quiet_NaN()),
       smoothed_loss_(std::numeric_limits<double>::quiet_NaN()) {
   options_.validate();
   optimizer_ = make_optimizer<float>(options_.optimizer, options_.optimizer_options, task_.parameters());
+  task_.distribute(group_);
+  averager_ = std::make_unique<GradientAverager>(group_, task_.parameters());
+  give_rank_its_own_draws();
 }
 
 Trainer::~Trainer() = default;
+
+void Trainer::give_rank_its_own_draws() {
+  // Rank 0 keeps the run's stream (what a checkpoint saves), so one process trains exactly as before.
+  if (group_.rank() > 0)
+    rng_.seed_with(rng_.state()[0] ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(group_.rank())));
+}
+
+Trainer::Agreement Trainer::agree(bool root_decides, bool any_may) const {
+  if (!group_.distributed()) return {root_decides, any_may};
+  double votes[2] = {group_.is_root() && root_decides ? 1.0 : 0.0, any_may ? 1.0 : 0.0};
+  group_.all_reduce_sum(std::span<double>(votes));
+  return {votes[0] > 0, votes[1] > 0};
+}
+
+void Trainer::save_checkpoints(bool best) const {
+  const Checkpoint checkpoint = make_checkpoint();
+  if (!group_.is_root()) return;
+  if (best) save_checkpoint(options_.run_dir / "best.safetensors", checkpoint);
+  save_checkpoint(options_.run_dir / "last.safetensors", checkpoint);
+}
 
 void Trainer::resume(const Checkpoint& checkpoint) {
   const std::string where = checkpoint.path.string();
@@ -140,6 +165,7 @@ void Trainer::resume(const Checkpoint& checkpoint) {
     if (words.size() != rng_state.size()) throw std::invalid_argument("rng state must have 4 words");
     std::copy(words.begin(), words.end(), rng_state.begin());
     rng_.set_state(rng_state);
+    give_rank_its_own_draws();
     iteration_ = t.at("iteration").get<int64_t>();
     tokens_seen_ = t.at("tokens").get<int64_t>();
     clipped_steps_ = t.value("clipped_steps", int64_t{0});  // absent in checkpoints of older versions
@@ -182,13 +208,9 @@ Checkpoint Trainer::make_checkpoint() const {
   return checkpoint;
 }
 
-void Trainer::save(const std::string& file_name) const {
-  save_checkpoint(options_.run_dir / file_name, make_checkpoint());
-}
-
 TrainingOutcome Trainer::run() {
   using Clock = std::chrono::steady_clock;
-  TrainingLog log(options_.run_dir);
+  TrainingLog log = group_.is_root() ? TrainingLog(options_.run_dir) : TrainingLog();
   session_start_ = Clock::now();
   InterruptGuard interrupts;
   TrainingOutcome outcome;
@@ -223,7 +245,7 @@ TrainingOutcome Trainer::run() {
   };
 
   auto after_evaluation = [&] {
-    if (!after_evaluation_) return;
+    if (!after_evaluation_ || !group_.is_root()) return;
     try {
       after_evaluation_();
     } catch (const std::exception& e) {
@@ -231,35 +253,39 @@ TrainingOutcome Trainer::run() {
     }
   };
 
+  // Rank 0 evaluates and writes; every rank takes part in making the
+  // checkpoint (a task may gather state held per shard).
   auto validate_and_save = [&](ProgressRecord& record) {
-    if (task_.has(DataPart::Validation)) {
+    bool improved = false;
+    if (group_.is_root() && task_.has(DataPart::Validation)) {
       const double loss = task_.evaluate(DataPart::Validation).mean();
       record.validation_loss = loss;
       outcome.last_validation_loss = loss;
       if (!(loss >= best_validation_)) {  // also true when best is still NaN
         best_validation_ = loss;
         evaluations_without_improvement_ = 0;
-        save("best.safetensors");
+        improved = true;
       } else {
         ++evaluations_without_improvement_;
       }
     }
-    save("last.safetensors");
+    save_checkpoints(improved);
   };
 
   while (true) {
-    if (interrupt_requested) {
+    // Decided together: rank 0's clock and limits, any rank's Ctrl-C.
+    const std::string reason = limit_reached();
+    if (const Agreement stop = agree(!reason.empty(), interrupt_requested); stop.any) {
       outcome.interrupted = true;
       outcome.stop_reason = "interrupted";
       break;
-    }
-    if (std::string reason = limit_reached(); !reason.empty()) {
-      outcome.stop_reason = reason;
+    } else if (stop.root) {
+      outcome.stop_reason = reason.empty() ? "rank 0 reached a limit" : reason;
       break;
     }
     const double learning_rate = options_.schedule.learning_rate(iteration_);
     zero_grad(parameters);
-    const TaskLoss loss = task_.train_step(rng_);
+    const TaskLoss loss = averager_->average(task_.train_step(rng_));
     const double mean_loss = loss.mean();
     if (!std::isfinite(mean_loss) || !all_finite(parameters)) {
       // The weights never see this step; the carried state may be poisoned.
@@ -304,7 +330,8 @@ TrainingOutcome Trainer::run() {
       } else {
         log.live_update(record);
       }
-      if (evaluate_now && options_.patience > 0 && evaluations_without_improvement_ >= options_.patience) {
+      if (evaluate_now &&
+          agree(options_.patience > 0 && evaluations_without_improvement_ >= options_.patience, false).root) {
         outcome.stop_reason = fmt::format("no improvement in {} validations (patience)", options_.patience);
         break;
       }
@@ -319,7 +346,7 @@ TrainingOutcome Trainer::run() {
                               0, smoothed_loss_, -1, grad_norm_value, clipped_steps_, final_rate, elapsed(), 0};
   final_record.loss = smoothed_loss_;
   if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
-  else save("last.safetensors");
+  else save_checkpoints(false);
   if (final_record.validation_loss >= 0) log.progress(final_record, true);
   after_evaluation();
   outcome.iterations = iteration_;

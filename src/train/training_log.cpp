@@ -69,6 +69,7 @@ void TrainingLog::end_live_line() {
 }
 
 void TrainingLog::progress(const ProgressRecord& r, bool force_line) {
+  if (quiet_) return;
   write_csv(r);
   draw(r, force_line || !live_);
 }
@@ -97,6 +98,7 @@ void TrainingLog::draw(const ProgressRecord& r, bool own_line) {
 }
 
 void TrainingLog::message(const std::string& text) {
+  if (quiet_) return;
   end_live_line();
   std::fprintf(stderr, "%s\n", text.c_str());
   std::fflush(stderr);

@@ -29,6 +29,8 @@ class TrainingLog {
  public:
   // Appends to RUN/log.csv (writing the header when the file is new).
   explicit TrainingLog(const std::filesystem::path& run_dir);
+  // A log that writes nothing: the other ranks of a data-parallel run, where rank 0 alone reports.
+  TrainingLog() : quiet_(true), live_(false) {}
   ~TrainingLog();
 
   bool live() const { return live_; }
@@ -47,6 +49,7 @@ class TrainingLog {
   void draw(const ProgressRecord& record, bool own_line);
   void end_live_line();
 
+  bool quiet_ = false;
   std::ofstream csv_;
   bool live_;
   bool live_line_open_ = false;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <thread>
 
+#include "recur/communicator.h"
 #include "recur/run_folder.h"
 #include "recur/run_report.h"
 #include "threads_flag.h"
@@ -113,6 +115,14 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
 
 namespace {
 
+// --threads 0 ("all cores") under mpirun: the ranks on one machine share its
+// cores instead of each starting a thread per core.
+int threads_per_rank(int threads, const Communicator& group) {
+  if (threads != 0 || group.ranks_on_this_node() <= 1) return threads;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores / group.ranks_on_this_node());
+}
+
 TrainerOptions trainer_options(const TrainingFlags& f, int64_t steps_per_epoch) {
   TrainerOptions o;
   o.run_dir = f.run;
@@ -179,21 +189,26 @@ void attach_report(Trainer& trainer, const TrainingFlags& f) {
   trainer.set_after_evaluation([run_dir] { write_run_report(run_dir, run_dir / "report.html"); });
 }
 
-int run_fresh(const TrainingFlags& f, const TaskFactory& factory) {
-  refuse_existing_run(f.run);
+// Under mpirun every rank runs this (docs/scaling.md): each reads the data
+// and builds its replica; rank 0 alone checks and writes the run folder and
+// prints, and a rank that fails stops the whole job (mark_process_failed).
+int run_fresh(const TrainingFlags& f, const TaskFactory& factory, const Communicator& group) {
+  if (group.is_root()) refuse_existing_run(f.run);
   // Checked before the task reads its data, so that a typo costs nothing (the
   // epoch's length only places the end of a schedule, not whether it is valid).
   trainer_options(f, /*steps_per_epoch=*/1);
   std::unique_ptr<TrainingTask> task = factory.from_flags();
-  Trainer trainer(*task, trainer_options(f, task->steps_per_epoch()));
+  Trainer trainer(*task, trainer_options(f, task->steps_per_epoch()), group);
   attach_report(trainer, f);
-  std::cerr << fmt::format("{} parameters; run folder {}{}\n", parameter_count(*task), f.run,
-                           f.report ? fmt::format("; report {}", (fs::path(f.run) / "report.html").string()) : "");
+  if (group.is_root())
+    std::cerr << fmt::format("{} parameters; run folder {}{}{}\n", parameter_count(*task), f.run,
+                             f.report ? fmt::format("; report {}", (fs::path(f.run) / "report.html").string()) : "",
+                             group.distributed() ? fmt::format("; {} processes", group.size()) : "");
   const TrainingOutcome outcome = trainer.run();
   return outcome.interrupted ? 130 : 0;
 }
 
-int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& factory) {
+int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& factory, const Communicator& group) {
   refuse_settings_on_resume(app);
   const fs::path checkpoint_path = find_checkpoint(f.resume, CheckpointPick::Last);
   const Checkpoint checkpoint = load_checkpoint(checkpoint_path);
@@ -206,11 +221,13 @@ int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& 
     if (app.count("--epochs")) options.epochs = f.epochs;
     if (app.count("--max-time")) options.max_seconds = parse_duration(f.max_time, "--max-time");
     if (app.count("--patience")) options.patience = f.patience;
-    Trainer trainer(*task, options);
+    Trainer trainer(*task, options, group);
     trainer.resume(checkpoint);
     attach_report(trainer, f);
-    std::cerr << fmt::format("resuming {} at iteration {}\n", checkpoint_path.string(),
-                             checkpoint.training.at("iteration").get<int64_t>());
+    if (group.is_root())
+      std::cerr << fmt::format("resuming {} at iteration {}{}\n", checkpoint_path.string(),
+                               checkpoint.training.at("iteration").get<int64_t>(),
+                               group.distributed() ? fmt::format(" on {} processes", group.size()) : "");
     const TrainingOutcome outcome = trainer.run();
     return outcome.interrupted ? 130 : 0;
   } catch (const nlohmann::json::exception& e) {
@@ -221,8 +238,14 @@ int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& 
 }  // namespace
 
 int run_training_command(const TrainingFlags& flags, const CLI::App& app, const TaskFactory& factory) {
-  apply_threads(flags.threads);
-  return flags.resume.empty() ? run_fresh(flags, factory) : run_resumed(flags, app, factory);
+  try {
+    const Communicator& group = process_group();
+    apply_threads(threads_per_rank(flags.threads, group));
+    return flags.resume.empty() ? run_fresh(flags, factory, group) : run_resumed(flags, app, factory, group);
+  } catch (...) {
+    mark_process_failed();  // main prints the message; the exit then stops every rank
+    throw;
+  }
 }
 
 }  // namespace recur::cli
