@@ -16,8 +16,8 @@ TIME=${TIME:-28m}
 BEAM=${BEAM:-5}
 # Settings fixed before training (no search: the time budget allowed one run per model);
 # dev selects the checkpoint (best dev cross-entropy) and the beam.
-COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --dropout 0.2 --batch 32 \
-  --lr 1e-3 --epochs 0 --eval-every 2000 --max-length 40 --seed 1 --threads 1 --max-time $TIME"
+COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --dropout 0.2 --batch 64 \
+  --lr 2e-3 --epochs 0 --eval-every 1000 --max-length 40 --seed 1 --threads 1 --max-time $TIME"
 
 case "${1:-}" in
 data)
@@ -39,8 +39,11 @@ dev)
   done
   ;;
 test)
+  cut -f1 "$G2P/test.tsv" | uniq > "$RUNS/g2p_test_words.txt"
   for run in g2p_plain g2p_attention; do
+    "$RECUR" seq2seq translate "$RUNS/$run" "$RUNS/g2p_test_words.txt" --beam "$BEAM" > "$RUNS/$run.test.txt"
     echo "$run beam $BEAM: $("$RECUR" seq2seq eval "$RUNS/$run" --data "$G2P/test.tsv" --beam "$BEAM" --json)"
+    echo "$run beam $BEAM: $(/usr/bin/python3 docs/results/g2p_score.py "$G2P/test.tsv" "$RUNS/g2p_test_words.txt" "$RUNS/$run.test.txt")"
   done
   ;;
 *)
