@@ -28,6 +28,8 @@ dev)
   ;;
 test)
   echo "beam ${BEAM:-1}: $("$RECUR" caption eval "$RUNS/digits" --data "$DIGITS/test.jsonl" --beam "${BEAM:-1}" --json)"
+  "$RECUR" caption generate "$RUNS/digits" "$DIGITS/test.jsonl" --beam "${BEAM:-1}" > "$RUNS/digits_test_captions.txt"
+  /usr/bin/python3 docs/results/digits_score.py "$DIGITS/test.jsonl" "$RUNS/digits_test_captions.txt"
   ;;
 *)
   echo "usage: $0 data|train|dev|test" >&2
