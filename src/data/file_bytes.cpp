@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <stdexcept>
 
@@ -17,6 +18,15 @@ std::string read_file_bytes(const std::filesystem::path& path) {
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw std::runtime_error(fmt::format("{}: read error", path.string()));
   return bytes;
+}
+
+std::string read_input_bytes(const std::string& path, std::string& file) {
+  if (path == "-") {
+    file = "<stdin>";
+    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  }
+  file = path;
+  return read_file_bytes(path);
 }
 
 }  // namespace recur

@@ -47,15 +47,6 @@ std::vector<int64_t> SequenceExamples::lengths() const {
 
 namespace {
 
-std::string read_source(const std::string& path, std::string& file) {
-  if (path == "-") {
-    file = "<stdin>";
-    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-  }
-  file = path;
-  return read_file_bytes(path);
-}
-
 void add_tagged(const TaggedSentences& sentences, SequenceExamples& out) {
   for (const TaggedSentence& s : sentences.sentences) out.examples.push_back({s.words, s.tags, s.lines});
 }
@@ -67,7 +58,7 @@ SequenceExamples read_sequence_examples(const std::string& path, const SequenceR
   out.scope = options.scope;
   out.format = resolve_sequence_format(options.format, path);
   const bool per_step = options.scope == LabelScope::PerStep;
-  std::string bytes = read_source(path, out.file);
+  std::string bytes = read_input_bytes(path, out.file);
   switch (out.format) {
     case SequenceFormat::Tsv:
       if (per_step) {

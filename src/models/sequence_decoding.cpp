@@ -1,0 +1,245 @@
+#include "recur/sequence_decoding.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "recur/option_error.h"
+
+namespace recur {
+
+void DecodingOptions::validate() const {
+  if (max_length < 1) throw OptionError("max_length", "max length must be >= 1, got " + std::to_string(max_length));
+  if (beam < 1) throw OptionError("beam", "beam must be >= 1, got " + std::to_string(beam));
+  if (!(length_penalty >= 0) || !std::isfinite(length_penalty))
+    throw OptionError("length_penalty", "length penalty must be >= 0");
+  if (sampling) {
+    sampling->validate();
+    if (beam > 1) throw OptionError(std::vector<std::string>{"beam", "temperature"}, "sampling decodes one hypothesis: use beam 1");
+  }
+}
+
+double length_penalty(int64_t length, double alpha) {
+  return alpha == 0 ? 1.0 : std::pow((5.0 + static_cast<double>(length)) / 6.0, alpha);
+}
+
+namespace {
+
+// log softmax of one row, in double.
+template <typename T>
+void log_softmax(const T* logits, int64_t V, std::vector<double>& out) {
+  out.resize(static_cast<size_t>(V));
+  const double top = *std::max_element(logits, logits + V);
+  double sum = 0;
+  for (int64_t v = 0; v < V; ++v) sum += std::exp(double(logits[v]) - top);
+  const double log_sum = top + std::log(sum);
+  for (int64_t v = 0; v < V; ++v) out[static_cast<size_t>(v)] = double(logits[v]) - log_sum;
+}
+
+// Keeps rows `keep` of a state [L, R, H] (in that order): beams follow their parents.
+template <typename T>
+void gather_rows(Tensor<T>& state, std::span<const int64_t> keep) {
+  if (state.empty()) return;
+  const int64_t L = state.dim(0), R = state.dim(1), H = state.dim(2), K = static_cast<int64_t>(keep.size());
+  Tensor<T> out({L, K, H});
+  for (int64_t l = 0; l < L; ++l)
+    for (int64_t i = 0; i < K; ++i)
+      std::memcpy(out.data() + (l * K + i) * H, state.data() + (l * R + keep[i]) * H, sizeof(T) * H);
+  state = std::move(out);
+}
+
+template <typename T>
+void gather_state(RecurrentState<T>& state, std::span<const int64_t> keep) {
+  gather_rows(state.h, keep);
+  gather_rows(state.c, keep);
+}
+
+// Greedy or sampled: one hypothesis per input, rows leave when they end.
+template <typename T>
+std::vector<std::vector<Hypothesis>> decode_one_each(ConditionedDecoder<T>& decoder, int64_t N, int64_t begin_token,
+                                                     int64_t end_token, const DecodingOptions& options, Rng* rng) {
+  SamplingOptions sampling = options.sampling.value_or(SamplingOptions{.greedy = true});
+  TokenSampler sampler(sampling);
+  if (options.sampling && rng == nullptr) throw std::invalid_argument("sampled decoding needs an Rng");
+  Rng unused(0);  // greedy draws nothing, but the sampler takes an Rng
+  Rng& draw = rng ? *rng : unused;
+  std::vector<Hypothesis> result(static_cast<size_t>(N));
+  std::vector<int64_t> sources(static_cast<size_t>(N)), tokens(static_cast<size_t>(N), begin_token), keep;
+  for (int64_t n = 0; n < N; ++n) sources[n] = n;
+  RecurrentState<T> state = decoder.initial_state(sources);
+  Tensor<T> logits;
+  std::vector<float> row;
+  std::vector<double> log_p;
+  const int64_t V = decoder.config().vocab_size;
+  for (int64_t step = 0; step < options.max_length && !sources.empty(); ++step) {
+    decoder.step(tokens, sources, state, logits);
+    keep.clear();
+    for (size_t r = 0; r < sources.size(); ++r) {
+      const T* z = logits.data() + r * V;
+      row.assign(z, z + V);
+      for (int64_t b : options.banned) row[b] = -std::numeric_limits<float>::infinity();
+      const int64_t token = sampler.sample(row, draw);
+      log_softmax(z, V, log_p);
+      Hypothesis& h = result[static_cast<size_t>(sources[r])];
+      h.log_probability += log_p[token];
+      if (token == end_token) continue;
+      h.tokens.push_back(token);
+      keep.push_back(static_cast<int64_t>(r));
+      tokens[keep.size() - 1] = token;
+      sources[keep.size() - 1] = sources[r];
+    }
+    sources.resize(keep.size());
+    tokens.resize(keep.size());
+    gather_state(state, keep);
+  }
+  // Rows still live here were cut at max_length; the others ended with the end token.
+  std::vector<std::vector<Hypothesis>> out(static_cast<size_t>(N));
+  for (int64_t n = 0; n < N; ++n) {
+    Hypothesis& h = result[static_cast<size_t>(n)];
+    h.finished = std::find(sources.begin(), sources.end(), n) == sources.end();
+    h.score = h.log_probability;
+    out[static_cast<size_t>(n)].push_back(std::move(h));
+  }
+  return out;
+}
+
+struct Live {
+  std::vector<int64_t> tokens;
+  double log_probability = 0;
+  int64_t row = 0;  // its row in the batch
+};
+
+struct Candidate {
+  double log_probability;
+  int64_t parent;  // index into the input's live list
+  int64_t token;
+};
+
+template <typename T>
+std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder, int64_t N, int64_t begin_token,
+                                                 int64_t end_token, const DecodingOptions& options) {
+  const int64_t K = options.beam, V = decoder.config().vocab_size;
+  const double alpha = options.length_penalty, longest = length_penalty(options.max_length, alpha);
+  std::vector<std::vector<Live>> live(static_cast<size_t>(N));
+  std::vector<std::vector<Hypothesis>> finished(static_cast<size_t>(N));
+  std::vector<int64_t> sources, tokens, keep;
+  for (int64_t n = 0; n < N; ++n) {
+    live[n].push_back({{}, 0.0, n});
+    sources.push_back(n);
+    tokens.push_back(begin_token);
+  }
+  std::vector<bool> banned(static_cast<size_t>(V), false);
+  for (int64_t b : options.banned) banned[b] = true;
+  RecurrentState<T> state = decoder.initial_state(sources);
+  Tensor<T> logits;
+  std::vector<double> log_p;
+  std::vector<Candidate> candidates;
+  auto by_score = [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; };
+  for (int64_t step = 0; step < options.max_length && !sources.empty(); ++step) {
+    decoder.step(tokens, sources, state, logits);
+    keep.clear();
+    std::vector<int64_t> next_sources, next_tokens;
+    for (int64_t n = 0; n < N; ++n) {
+      std::vector<Live>& beams = live[n];
+      if (beams.empty()) continue;
+      candidates.clear();
+      for (size_t i = 0; i < beams.size(); ++i) {
+        log_softmax(logits.data() + beams[i].row * V, V, log_p);
+        for (int64_t v = 0; v < V; ++v)
+          if (!banned[v]) candidates.push_back({beams[i].log_probability + log_p[v], static_cast<int64_t>(i), v});
+      }
+      // Best first; ties to the earlier beam, then the lower token id (as greedy).
+      const size_t take = std::min(candidates.size(), static_cast<size_t>(2 * K));
+      std::partial_sort(candidates.begin(), candidates.begin() + take, candidates.end(),
+                        [](const Candidate& a, const Candidate& b) {
+                          if (a.log_probability != b.log_probability) return a.log_probability > b.log_probability;
+                          return a.parent != b.parent ? a.parent < b.parent : a.token < b.token;
+                        });
+      std::vector<Live> next;
+      for (size_t rank = 0; rank < take && static_cast<int64_t>(next.size()) < K; ++rank) {
+        const Candidate& c = candidates[rank];
+        const Live& parent = beams[c.parent];
+        const int64_t length = static_cast<int64_t>(parent.tokens.size()) + 1;
+        if (c.token == end_token) {
+          // An ending counts only among the K best of this step (a later one is worse than K live beams).
+          if (static_cast<int64_t>(rank) < K)
+            finished[n].push_back({parent.tokens, c.log_probability, c.log_probability / length_penalty(length, alpha), true});
+          continue;
+        }
+        Live child{parent.tokens, c.log_probability, static_cast<int64_t>(next_sources.size())};
+        child.tokens.push_back(c.token);
+        keep.push_back(parent.row);
+        next_sources.push_back(n);
+        next_tokens.push_back(c.token);
+        next.push_back(std::move(child));
+      }
+      beams = std::move(next);
+      // Done when K endings are held and no live beam can still beat the K-th.
+      std::vector<Hypothesis>& done = finished[n];
+      std::sort(done.begin(), done.end(), by_score);
+      if (static_cast<int64_t>(done.size()) >= K) {
+        done.resize(static_cast<size_t>(K));
+        double best_live = -std::numeric_limits<double>::infinity();
+        for (const Live& l : beams) best_live = std::max(best_live, l.log_probability);
+        if (best_live / longest <= done.back().score) {
+          // Drop the input's rows from the batch.
+          const int64_t first = static_cast<int64_t>(next_sources.size()) - static_cast<int64_t>(beams.size());
+          keep.resize(static_cast<size_t>(first));
+          next_sources.resize(static_cast<size_t>(first));
+          next_tokens.resize(static_cast<size_t>(first));
+          beams.clear();
+        }
+      }
+    }
+    gather_state(state, keep);
+    sources = std::move(next_sources);
+    tokens = std::move(next_tokens);
+  }
+  for (int64_t n = 0; n < N; ++n) {
+    for (const Live& l : live[n]) {
+      const int64_t length = static_cast<int64_t>(l.tokens.size());
+      finished[n].push_back({l.tokens, l.log_probability, l.log_probability / length_penalty(length, alpha), false});
+    }
+    std::stable_sort(finished[n].begin(), finished[n].end(), by_score);
+    if (static_cast<int64_t>(finished[n].size()) > K) finished[n].resize(static_cast<size_t>(K));
+  }
+  return finished;
+}
+
+}  // namespace
+
+template <typename T>
+std::vector<std::vector<Hypothesis>> decode_sequences(ConditionedDecoder<T>& decoder, const Tensor<T>& condition,
+                                                      const DecoderMemory<T>& memory, int64_t begin_token,
+                                                      int64_t end_token, const DecodingOptions& options, Rng* rng) {
+  options.validate();
+  const int64_t N = condition.dim(0);
+  if (N == 0) return {};
+  decoder.begin(condition, memory);
+  if (options.beam == 1) return decode_one_each(decoder, N, begin_token, end_token, options, rng);
+  return beam_search(decoder, N, begin_token, end_token, options);
+}
+
+template <typename T>
+std::vector<std::vector<Hypothesis>> beam_search_sequences(ConditionedDecoder<T>& decoder, const Tensor<T>& condition,
+                                                           const DecoderMemory<T>& memory, int64_t begin_token,
+                                                           int64_t end_token, const DecodingOptions& options) {
+  options.validate();
+  if (condition.dim(0) == 0) return {};
+  decoder.begin(condition, memory);
+  return beam_search(decoder, condition.dim(0), begin_token, end_token, options);
+}
+
+template std::vector<std::vector<Hypothesis>> decode_sequences(ConditionedDecoder<float>&, const Tensor<float>&,
+                                                               const DecoderMemory<float>&, int64_t, int64_t,
+                                                               const DecodingOptions&, Rng*);
+template std::vector<std::vector<Hypothesis>> beam_search_sequences(ConditionedDecoder<float>&, const Tensor<float>&,
+                                                                    const DecoderMemory<float>&, int64_t, int64_t,
+                                                                    const DecodingOptions&);
+template std::vector<std::vector<Hypothesis>> decode_sequences(ConditionedDecoder<double>&, const Tensor<double>&,
+                                                               const DecoderMemory<double>&, int64_t, int64_t,
+                                                               const DecodingOptions&, Rng*);
+
+}  // namespace recur
