@@ -293,7 +293,7 @@ int run_forecast_predict(const ForecastPredictFlags& f) {
 
 // ---- registration -------------------------------------------------------------
 
-SubcommandRun add_train(CLI::App& app) {
+SubcommandRun add_forecast_train(CLI::App& app) {
   auto task_flags = std::make_shared<ForecastTrainFlags>();
   auto training = std::make_shared<TrainingFlags>();
   training->run = "runs/forecast";
@@ -313,7 +313,7 @@ SubcommandRun add_train(CLI::App& app) {
   };
 }
 
-SubcommandRun add_eval(CLI::App& app) {
+SubcommandRun add_forecast_eval(CLI::App& app) {
   auto f = std::make_shared<ForecastEvalFlags>();
   add_checkpoint_argument(app, f->checkpoint);
   app.add_option("--data", f->data, "Evaluate every window of this CSV file instead of the run's test part");
@@ -344,7 +344,7 @@ const bool forecast_registered = register_subcommand(
       for (const auto& [name, description] : commands) {
         CLI::App* sub = app.add_subcommand(name, description);
         const std::string command = name;
-        runs.emplace_back(sub, command == "train" ? add_train(*sub) : command == "eval" ? add_eval(*sub)
+        runs.emplace_back(sub, command == "train" ? add_forecast_train(*sub) : command == "eval" ? add_forecast_eval(*sub)
                                                                                          : add_predict(*sub));
       }
       return [runs] {

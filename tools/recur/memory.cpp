@@ -134,7 +134,7 @@ int run_memory_eval(const MemoryEvalFlags& f) {
   return 0;
 }
 
-SubcommandRun add_train(CLI::App& app) {
+SubcommandRun add_memory_train(CLI::App& app) {
   auto task_flags = std::make_shared<MemoryTrainFlags>();
   auto training = std::make_shared<TrainingFlags>();
   training->run = "runs/memory";
@@ -157,7 +157,7 @@ SubcommandRun add_train(CLI::App& app) {
   };
 }
 
-SubcommandRun add_eval(CLI::App& app) {
+SubcommandRun add_memory_eval(CLI::App& app) {
   auto f = std::make_shared<MemoryEvalFlags>();
   add_checkpoint_argument(app, f->checkpoint);
   app.add_option("--examples", f->examples, "Test sequences (from a stream training never draws)")
@@ -173,7 +173,7 @@ const bool memory_registered = register_subcommand(
       app.require_subcommand(1);
       CLI::App* train = app.add_subcommand("train", "Train a recurrent model on a memory task generated from the seed");
       CLI::App* eval = app.add_subcommand("eval", "Accuracy (echo, copy) or MSE beside the baseline (adding)");
-      SubcommandRun run_train = add_train(*train), run_eval = add_eval(*eval);
+      SubcommandRun run_train = add_memory_train(*train), run_eval = add_memory_eval(*eval);
       return [=] { return train->parsed() ? run_train() : eval->parsed() ? run_eval() : 1; };
     });
 
