@@ -3,6 +3,7 @@
 #
 #   bash scripts/setup.sh          what building and running recur needs (the quick start)
 #   bash scripts/setup.sh --tests  that, plus what the tests, checks and benchmarks need
+#   bash scripts/setup.sh --fuzz   that, plus clang 14 and its libFuzzer and sanitizer runtimes (fuzz/run.sh)
 #
 # Idempotent: when everything is present it changes nothing and asks no server.
 set -euo pipefail
@@ -23,8 +24,13 @@ if [ "${1:-}" = "--tests" ]; then
     python3 python3-torch python3-numpy    # PyTorch references and the comparison in bench/
     chromium                               # headless browser check of HTML pages (scripts/check_html.sh)
   )
+elif [ "${1:-}" = "--fuzz" ]; then
+  packages+=(
+    clang-14 libclang-rt-14-dev            # -fsanitize=fuzzer,address,undefined (libFuzzer is in libclang-rt)
+    libomp-14-dev                          # OpenMP for clang
+  )
 elif [ $# -gt 0 ]; then
-  echo "usage: bash scripts/setup.sh [--tests]" >&2
+  echo "usage: bash scripts/setup.sh [--tests | --fuzz]" >&2
   exit 2
 fi
 

@@ -48,5 +48,13 @@ TEST(FrameJsonl, MalformedLinesNameFileAndLine) {
   EXPECT_INPUT_ERROR(tag("{\"frames\": [[1]], \"label\": \"a\"}\n"), "f.jsonl:1: no \"labels\"");
 }
 
+// A frame nested 100,000 deep would be dumped (recursively) by the "not a
+// number" message and overflow the stack; it is refused while parsing.
+TEST(FrameJsonl, NestingTooDeepIsRefusedWithoutRecursion) {
+  const std::string deep = "{\"frames\": [" + std::string(100000, '[') + std::string(100000, ']') + "], \"label\": 1}\n";
+  EXPECT_INPUT_ERROR(parse_frame_jsonl(deep, "f.jsonl", FrameLabels::PerSequence),
+                     "f.jsonl:1: JSON nested deeper than 64 levels");
+}
+
 }  // namespace
 }  // namespace recur

@@ -8,6 +8,7 @@
 
 #include "data/file_bytes.h"
 #include "data/text_lines.h"
+#include "recur/bounded_json.h"
 #include "recur/input_error.h"
 
 namespace recur {
@@ -37,7 +38,9 @@ FrameSequences parse_frame_jsonl(std::string_view bytes, const std::string& file
     if (line.blank()) continue;
     json object;
     try {
-      object = json::parse(line.text);
+      object = parse_bounded_json(line.text);
+    } catch (const JsonTooDeep& e) {
+      throw InputError(file, line.number, e.what());
     } catch (const json::parse_error& e) {
       // e.byte is 1-based within the line; the message's tail says what was expected.
       std::string what = e.what();
