@@ -25,15 +25,15 @@ if [ -f "$text" ]; then head -c 200000 "$text" >"$work/input.txt"
 else for i in $(seq 4000); do echo "line $i of a small generated corpus, with some words and numbers $((i * 7 % 13))"; done >"$work/input.txt"; fi
 iterations=120
 settings=(--data "$work/input.txt" --cell lstm --layers 2 --hidden 96 --embedding 16 --dropout 0.1
-          --batch 8 --seq 32 --max-iters "$iterations" --eval-every 5 --log-every 1000 --seed 7 --threads 1)
+          --batch 8 --seq 32 --eval-every 5 --log-every 1000 --seed 7 --threads 1)
 
-"$recur" train "${settings[@]}" --run "$work/reference" >/dev/null 2>&1
+"$recur" train "${settings[@]}" --max-iters "$iterations" --run "$work/reference" >/dev/null 2>&1
 seconds_start=$SECONDS
 
 # A second training process on a folder in use refuses, naming the first.
-"$recur" train "${settings[@]}" --run "$work/locked" >/dev/null 2>&1 &
+"$recur" train "${settings[@]}" --max-iters 1000000 --run "$work/locked" >/dev/null 2>&1 &
 first=$!
-sleep 0.5
+for _ in $(seq 300); do [ -f "$work/locked/last.safetensors" ] && break; sleep 0.1; done
 lock_message=$("$recur" train --resume "$work/locked" 2>&1 >/dev/null || true)
 kill -9 "$first" 2>/dev/null || true
 wait "$first" 2>/dev/null || true
@@ -59,7 +59,7 @@ while [ "$kills" -lt "$kills_wanted" ]; do
   finished=0
   while [ "$finished" -eq 0 ]; do
     if [ -f "$run/last.safetensors" ]; then "$recur" train --resume "$run" --threads 1 >>"$work/train.log" 2>&1 &
-    else rm -rf "$run"; "$recur" train "${settings[@]}" --run "$run" >>"$work/train.log" 2>&1 & fi
+    else rm -rf "$run"; "$recur" train "${settings[@]}" --max-iters "$iterations" --run "$run" >>"$work/train.log" 2>&1 & fi
     pid=$!
     # A random moment in the first ~3 s (a whole run takes a few seconds);
     # after a run's last kill of an episode it is left to finish.
