@@ -5,7 +5,8 @@
 #
 #   bash fuzz/run.sh SECONDS [HARNESS ...]      e.g. bash fuzz/run.sh 60 safetensors csv
 #
-# Build in build-fuzz/; the growing corpus of each harness in
+# Build in build-fuzz/ (the checkpoint seeds are tiny runs of build/recur,
+# RECUR_BUILD=DIR for another); the growing corpus of each harness in
 # build-fuzz/corpus/NAME (seeded from fuzz/seeds, tests/fixtures and slices of
 # ../shared/data); findings (crash-*, leak-*, oom-*, timeout-*) in
 # build-fuzz/findings/NAME. Exit status 1 when any harness found something.
@@ -30,7 +31,7 @@ mkdir -p "$build"
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release \
   -DRECUR_FUZZ=ON -DRECUR_SANITIZE=address,undefined -DRECUR_BUILD_TESTS=OFF -DRECUR_BUILD_BENCH=OFF \
   "${launcher[@]}" >"$build/configure.log"
-cmake --build "$build" -j2 --target recur $(printf 'fuzz_%s ' "${harnesses[@]}") >"$build/build.log" || { tail -30 "$build/build.log"; exit 1; }
+cmake --build "$build" -j2 --target $(printf 'fuzz_%s ' "${harnesses[@]}") >"$build/build.log" || { tail -30 "$build/build.log"; exit 1; }
 
 # Seeds: the committed ones, test fixtures, and small slices of the shared data
 # (the first byte of a TSV/CSV/JSONL/vectors input picks the reader's options).
@@ -41,8 +42,8 @@ slice() {  # NAME OPTION_BYTE FILE BYTES
   mkdir -p "$build/corpus/$1"
   { printf "$2"; head -c "$4" "$3"; } >"$build/corpus/$1/seed-$(basename "$3")-$4"
 }
-make_checkpoint_seeds() {  # tiny runs of each task, with the fuzz build's recur
-  local dir="$build/seed-runs" recur="$build/recur"
+make_checkpoint_seeds() {  # tiny runs of each task, with the normal build's recur (scripts/test.sh builds it)
+  local dir="$build/seed-runs" recur="${RECUR_BUILD:-build}/recur"
   rm -rf "$dir" && mkdir -p "$dir"
   local tiny=(--hidden 4 --layers 1 --max-iters 2 --eval-every 1 --threads 1)
   head -c 3000 "$data/tinyshakespeare/input.txt" >"$dir/text.txt"
@@ -92,7 +93,7 @@ for h in "${harnesses[@]}"; do
     cli_flags) dict=fuzz/dict/cli.dict ;;
   esac
   log="$build/findings/$h.log"
-  OMP_NUM_THREADS=1 "$build/fuzz_$h" -max_total_time="$seconds" -max_len="${limits[$h]:-16384}" \
+  OMP_NUM_THREADS=1 "$build/fuzz/fuzz_$h" -max_total_time="$seconds" -max_len="${limits[$h]:-16384}" \
     -rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=10 -print_final_stats=1 -dict="$dict" \
     -artifact_prefix="$build/findings/$h/" "$build/corpus/$h" >"$log" 2>&1 || true
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

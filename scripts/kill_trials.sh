@@ -27,7 +27,9 @@ iterations=120
 settings=(--data "$work/input.txt" --cell lstm --layers 2 --hidden 96 --embedding 16 --dropout 0.1
           --batch 8 --seq 32 --eval-every 5 --log-every 1000 --seed 7 --threads 1)
 
+started_ms=$(date +%s%3N)
 "$recur" train "${settings[@]}" --max-iters "$iterations" --run "$work/reference" >/dev/null 2>&1
+run_ms=$(( $(date +%s%3N) - started_ms ))  # the kills fall uniformly within one whole run's time
 seconds_start=$SECONDS
 
 # A second training process on a folder in use refuses, naming the first.
@@ -61,10 +63,12 @@ while [ "$kills" -lt "$kills_wanted" ]; do
     if [ -f "$run/last.safetensors" ]; then "$recur" train --resume "$run" --threads 1 >>"$work/train.log" 2>&1 &
     else rm -rf "$run"; "$recur" train "${settings[@]}" --max-iters "$iterations" --run "$run" >>"$work/train.log" 2>&1 & fi
     pid=$!
-    # A random moment in the first ~3 s (a whole run takes a few seconds);
-    # after a run's last kill of an episode it is left to finish.
+    # A random moment within the time an uninterrupted run takes (start-up,
+    # training steps and checkpoint writes alike); once enough kills are
+    # done, the run is left to finish.
     if [ "$kills" -lt "$kills_wanted" ]; then
-      sleep "$((RANDOM % 3000 / 1000)).$(printf '%03d' $((RANDOM % 1000)))"
+      delay_ms=$(( (RANDOM * 32768 + RANDOM) % run_ms ))
+      sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
       state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)  # Z: already ended, nothing to kill
       if [ -n "$state" ] && [ "$state" != Z ] && kill -9 "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null || true
@@ -82,5 +86,5 @@ while [ "$kills" -lt "$kills_wanted" ]; do
     echo "kill_trials: episode $episodes differs from the uninterrupted run"; failures=$((failures + 1))
   fi
 done
-echo "kill_trials: $kills kills in $episodes runs ($during_write during a checkpoint write, $no_checkpoint_yet before the first checkpoint); $checks checkpoint loads, $failures failures; every run resumed to iteration $iterations and compared with the uninterrupted run; $((SECONDS - seconds_start)) s"
+echo "kill_trials: an uninterrupted run takes $((run_ms / 1000)).$(printf '%03d' $((run_ms % 1000))) s; $kills kills in $episodes runs ($during_write during a checkpoint write, $no_checkpoint_yet before the first checkpoint); $checks checkpoint loads, $failures failures; every run resumed to iteration $iterations and compared with the uninterrupted run; $((SECONDS - seconds_start)) s"
 [ "$failures" -eq 0 ]

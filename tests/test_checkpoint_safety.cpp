@@ -197,6 +197,22 @@ TEST(SizeLimits, LayerSizesAndShapesThatWouldOverflowAreRefused) {
   EXPECT_EQ(shape_numel({int64_t{1} << 31, int64_t{1} << 31}), int64_t{1} << 62);
 }
 
+// The same overflow as fuzz/fuzz_frame_jsonl found, in checkpoint metadata.
+TEST(CheckpointSafety, LoadingRefusesMetadataWithANumberBeyondDouble) {
+  const fs::path dir = fresh_directory_for_test("recur_ckpt_safety_");
+  const fs::path path = dir / "overflow.safetensors";
+  write_safetensors(path.string(), {},
+                    {{"recur.format", kCheckpointFormat}, {"recur.model", "{\"a\": 1e999}"}, {"recur.training", "{}"}});
+  try {
+    load_checkpoint(path);
+    ADD_FAILURE() << "1e999 was accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string() + ": metadata 'recur.model' is not valid JSON"), std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(dir);
+}
+
 TEST(RunLock, ASecondHolderIsRefusedNamingTheFirst) {
   const fs::path dir = fresh_directory_for_test("recur_run_lock_");
   {

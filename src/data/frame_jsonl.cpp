@@ -46,6 +46,11 @@ FrameSequences parse_frame_jsonl(std::string_view bytes, const std::string& file
       std::string what = e.what();
       if (const size_t colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
       throw InputError(file, line.number, static_cast<int64_t>(e.byte), "not JSON: " + what);
+    } catch (const json::exception& e) {
+      // A number beyond double's range ("1e999") is an out_of_range, with no byte position.
+      std::string what = e.what();
+      if (const size_t bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+      throw InputError(file, line.number, "not JSON: " + what);
     }
     const auto fail = [&](const std::string& what) { throw InputError(file, line.number, what); };
     if (!object.is_object()) fail("not a JSON object: a line is {\"frames\": [[...], ...], ...}");

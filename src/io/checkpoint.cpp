@@ -9,7 +9,7 @@ nlohmann::json parse_json_metadata(const SafetensorsFile& file, const std::strin
   const std::string& text = file.metadata_value(key);
   try {
     return parse_bounded_json(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number such as 1e999
     throw FormatError(file.path + ": metadata '" + key + "' is not valid JSON (" + e.what() + ")");
   } catch (const JsonTooDeep& e) {
     throw FormatError(file.path + ": metadata '" + key + "': " + e.what());
