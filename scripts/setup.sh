@@ -3,6 +3,7 @@
 #
 #   bash scripts/setup.sh          what building and running recur needs (the quick start)
 #   bash scripts/setup.sh --tests  that, plus what the tests, checks and benchmarks need
+#   bash scripts/setup.sh --fuzz   that, plus clang 14 and its libFuzzer and sanitizer runtimes (fuzz/run.sh)
 #
 # Idempotent: when everything is present it changes nothing and asks no server.
 set -euo pipefail
@@ -24,8 +25,13 @@ if [ "${1:-}" = "--tests" ]; then
     chromium                               # headless browser check of HTML pages (scripts/check_html.sh)
     openmpi-bin libopenmpi-dev             # data-parallel training and its tests under mpirun (RECUR_MPI)
   )
+elif [ "${1:-}" = "--fuzz" ]; then
+  packages+=(
+    clang-14 libclang-rt-14-dev            # -fsanitize=fuzzer,address,undefined (libFuzzer is in libclang-rt)
+    libomp-14-dev                          # OpenMP for clang
+  )
 elif [ $# -gt 0 ]; then
-  echo "usage: bash scripts/setup.sh [--tests]" >&2
+  echo "usage: bash scripts/setup.sh [--tests | --fuzz]" >&2
   exit 2
 fi
 

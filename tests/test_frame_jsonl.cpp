@@ -48,5 +48,22 @@ TEST(FrameJsonl, MalformedLinesNameFileAndLine) {
   EXPECT_INPUT_ERROR(tag("{\"frames\": [[1]], \"label\": \"a\"}\n"), "f.jsonl:1: no \"labels\"");
 }
 
+// A number beyond double's range is an out_of_range from nlohmann, not a
+// parse_error: it escaped the reader as an unlocated message (found by
+// fuzz/fuzz_frame_jsonl, input "{\"frames\": [[-3.4e381, ...").
+TEST(FrameJsonl, ANumberBeyondDoubleIsALocatedError) {
+  EXPECT_INPUT_ERROR(parse_frame_jsonl("{\"frames\": [[1]], \"label\": \"a\"}\n{\"frames\": [[-3.4e381]], \"label\": \"a\"}\n",
+                                       "f.jsonl", FrameLabels::PerSequence),
+                     "f.jsonl:2: not JSON: number overflow parsing '-3.4e381'");
+}
+
+// A frame nested 100,000 deep would be dumped (recursively) by the "not a
+// number" message and overflow the stack; it is refused while parsing.
+TEST(FrameJsonl, NestingTooDeepIsRefusedWithoutRecursion) {
+  const std::string deep = "{\"frames\": [" + std::string(100000, '[') + std::string(100000, ']') + "], \"label\": 1}\n";
+  EXPECT_INPUT_ERROR(parse_frame_jsonl(deep, "f.jsonl", FrameLabels::PerSequence),
+                     "f.jsonl:1: JSON nested deeper than 64 levels");
+}
+
 }  // namespace
 }  // namespace recur

@@ -260,6 +260,21 @@ TEST_F(SafetensorsTest, NonStringMetadata) {
   expect_format_error(write_raw("metadata.safetensors", R"({"__metadata__":{"epoch":3}})", 0), "must be a string");
 }
 
+// nlohmann::json dumps and copies recursively: deep nesting is refused while
+// parsing, before an error message could dump it (found by fuzz/safetensors).
+TEST_F(SafetensorsTest, DeeplyNestedHeader) {
+  const std::string deep = R"({"a":{"dtype":"F32","shape":)" + std::string(100000, '[') + std::string(100000, ']') +
+                           R"(,"data_offsets":[0,0]}})";
+  expect_format_error(write_raw("deep.safetensors", deep, 0), "nested deeper than 64 levels");
+}
+
+TEST_F(SafetensorsTest, NestingUpToTheLimitIsRead) {
+  // 63 levels below the header object: the limit refuses depth, not JSON.
+  const std::string header = R"({"__metadata__":{},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":)" +
+                             std::string(62, '[') + std::string(62, ']') + "}";
+  expect_format_error(write_raw("limit.safetensors", header, 4), "header entry must be a JSON object");
+}
+
 // Random damage to a valid file must give a FormatError or a readable file,
 // never a crash or another exception type.
 TEST_F(SafetensorsTest, RandomCorruptionNeverCrashes) {

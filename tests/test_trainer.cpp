@@ -136,8 +136,15 @@ TEST(Trainer, RepeatedNonFiniteStepsStopTheRunWithAMessage) {
     FAIL() << "expected the run to stop";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("3 consecutive non-finite steps"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("last good state (after iteration 1) is saved in"), std::string::npos)
+        << e.what();
   }
   EXPECT_TRUE(std::isfinite(task.w.value[0]));
+  // Saved before stopping: the weights after the one good step. Adam's first step moves each weight by
+  // the learning rate against the gradient's sign (gradient 2 (0 - 3) < 0), so w = 0 + 0.01.
+  const Checkpoint saved = load_checkpoint(o.run_dir / "last.safetensors");
+  EXPECT_NEAR(saved.tensor("w")[0], 0.01f, 1e-6f);
+  EXPECT_EQ(saved.training.at("iteration").get<int64_t>(), 4);
 }
 
 TEST(Trainer, RejectsOptionsOutOfRange) {

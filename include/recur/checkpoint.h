@@ -9,7 +9,7 @@
 //   __metadata__["recur.training"] JSON: iteration, epoch, data position, RNG, optimizer
 //                                  scalars, schedule, best validation loss ("{}" if none)
 //
-// Saving is atomic (temporary file + rename). Loading checks everything and
+// Saving is atomic and durable (write_safetensors). Loading checks everything and
 // throws FormatError naming the file and what is wrong.
 #pragma once
 
@@ -47,6 +47,10 @@ std::string checkpoint_task(const Checkpoint& checkpoint);
 // not of `task`; `description` says what that task's model is ("a character
 // language model").
 void require_task(const Checkpoint& checkpoint, const std::string& task, const std::string& description);
+
+// The budget for rebuilding the checkpoint's model (parameter_budget.h): the
+// elements of all its tensors. Keep it alive while the model is constructed.
+ParameterBudget parameter_budget(const Checkpoint& checkpoint);
 
 // Copies the parameters' values into the checkpoint under their names.
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint);

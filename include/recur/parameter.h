@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "recur/parameter_budget.h"
 #include "recur/tensor.h"
 
 namespace recur {
@@ -19,7 +20,13 @@ struct Parameter {
 
   Parameter() = default;
   Parameter(std::string parameter_name, const Shape& shape)
-      : name(std::move(parameter_name)), value(shape), grad(shape) {}
+      : name(std::move(parameter_name)), value(charged(shape)), grad(shape) {}
+
+ private:
+  static const Shape& charged(const Shape& shape) {
+    ParameterBudget::charge(shape_numel(shape));
+    return shape;
+  }
 };
 
 template <typename T>

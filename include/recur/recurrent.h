@@ -47,6 +47,11 @@
 
 namespace recur {
 
+// Bounds on a layer's sizes (RecurrentOptions::validate): far beyond any model
+// that fits in memory, and far enough from int64's limit that no shape wraps.
+inline constexpr int64_t kMaxLayerWidth = int64_t{1} << 20;
+inline constexpr int64_t kMaxLayers = 1024;
+
 struct RecurrentOptions {
   CellKind cell = CellKind::Lstm;
   int64_t input_size = 0;

@@ -3,6 +3,7 @@
 //   RUN/last.safetensors   where the run stands (what --resume continues)
 //   RUN/best.safetensors   the lowest validation loss so far (what eval, predict and sample use)
 //   RUN/log.csv            one row per logged iteration
+//   RUN/lock               held by the training process while it runs (run_lock.h)
 //
 // Commands take either a run folder or a checkpoint file; this is the one
 // place that turns such a target into a checkpoint file.

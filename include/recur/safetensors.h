@@ -10,8 +10,10 @@
 //
 // Loading trusts nothing: every length, offset, shape and dtype is checked, and
 // a bad file raises FormatError naming the file and what is wrong — never a
-// crash, never an out-of-bounds read. Writing goes to "<path>.tmp" and is then
-// renamed over <path>, so a crash leaves either the old file or the new one.
+// crash, never an out-of-bounds read; JSON nested deeper than kMaxJsonDepth
+// is refused. Writing goes to "<path>.tmp", which is fsync'd and renamed over
+// <path>, and then the folder is fsync'd: a crash, a power cut or a full disk
+// leaves either the old file or the new one, whole.
 #pragma once
 
 #include <cstddef>

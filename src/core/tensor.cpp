@@ -2,14 +2,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace recur {
 
 int64_t shape_numel(const Shape& shape) {
+  for (int64_t d : shape)
+    if (d < 0) throw std::invalid_argument("negative dimension in shape " + shape_string(shape));
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;
   int64_t n = 1;
   for (int64_t d : shape) {
-    if (d < 0) throw std::invalid_argument("negative dimension in shape " + shape_string(shape));
+    if (n > std::numeric_limits<int64_t>::max() / d)
+      throw std::invalid_argument("shape " + shape_string(shape) + " has more elements than int64 can count");
     n *= d;
   }
   return n;

@@ -5,17 +5,19 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "recur/option_error.h"
+
 namespace recur {
 
 void SplitFractions::validate() const {
-  const auto check = [](double fraction, const char* name) {
+  const auto check = [](double fraction, const char* name, const char* option) {
     if (!(fraction >= 0.0 && fraction < 1.0))
-      throw std::invalid_argument(fmt::format("{} fraction must be in [0, 1), got {}", name, fraction));
+      throw OptionError(option, fmt::format("{} fraction must be in [0, 1), got {}", name, fraction));
   };
-  check(validation, "validation");
-  check(test, "test");
+  check(validation, "validation", "val_frac");
+  check(test, "test", "test_frac");
   if (validation + test >= 1.0)
-    throw std::invalid_argument(
+    throw OptionError(std::vector<std::string>{"val_frac", "test_frac"},
         fmt::format("validation + test fractions must leave something to train on, got {} + {}", validation, test));
 }
 

@@ -8,6 +8,7 @@
 
 #include "data/file_bytes.h"
 #include "data/text_lines.h"
+#include "recur/bounded_json.h"
 #include "recur/input_error.h"
 
 namespace recur {
@@ -37,12 +38,19 @@ FrameSequences parse_frame_jsonl(std::string_view bytes, const std::string& file
     if (line.blank()) continue;
     json object;
     try {
-      object = json::parse(line.text);
+      object = parse_bounded_json(line.text);
+    } catch (const JsonTooDeep& e) {
+      throw InputError(file, line.number, e.what());
     } catch (const json::parse_error& e) {
       // e.byte is 1-based within the line; the message's tail says what was expected.
       std::string what = e.what();
       if (const size_t colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
       throw InputError(file, line.number, static_cast<int64_t>(e.byte), "not JSON: " + what);
+    } catch (const json::exception& e) {
+      // A number beyond double's range ("1e999") is an out_of_range, with no byte position.
+      std::string what = e.what();
+      if (const size_t bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+      throw InputError(file, line.number, "not JSON: " + what);
     }
     const auto fail = [&](const std::string& what) { throw InputError(file, line.number, what); };
     if (!object.is_object()) fail("not a JSON object: a line is {\"frames\": [[...], ...], ...}");

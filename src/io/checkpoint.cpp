@@ -1,14 +1,18 @@
 #include "recur/checkpoint.h"
 
+#include "recur/bounded_json.h"
+
 namespace recur {
 
 namespace {
 nlohmann::json parse_json_metadata(const SafetensorsFile& file, const std::string& key) {
   const std::string& text = file.metadata_value(key);
   try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+    return parse_bounded_json(text);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number such as 1e999
     throw FormatError(file.path + ": metadata '" + key + "' is not valid JSON (" + e.what() + ")");
+  } catch (const JsonTooDeep& e) {
+    throw FormatError(file.path + ": metadata '" + key + "': " + e.what());
   }
 }
 }  // namespace
@@ -63,6 +67,12 @@ void require_task(const Checkpoint& checkpoint, const std::string& task, const s
   throw FormatError(checkpoint.path.string() + " is a checkpoint of " +
                     (found.empty() ? std::string("no recorded task") : "task '" + found + "'") + ", not " +
                     description + " (task '" + task + "')");
+}
+
+ParameterBudget parameter_budget(const Checkpoint& checkpoint) {
+  int64_t elements = 0;
+  for (const auto& [name, tensor] : checkpoint.tensors) elements += tensor.numel();
+  return ParameterBudget(elements, checkpoint.path.string());
 }
 
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint) {

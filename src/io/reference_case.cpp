@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recur/bounded_json.h"
+
 namespace recur {
 
 namespace {
@@ -201,7 +203,12 @@ std::vector<TensorComparison> run_in_precision(const SafetensorsFile& file, cons
 }  // namespace
 
 ReferenceConfig parse_reference_config(const std::string& json_text, const std::string& source) {
-  const json config = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  json config;
+  try {
+    config = parse_bounded_json(json_text);
+  } catch (const std::exception&) {
+    config = json::value_t::discarded;
+  }
   if (config.is_discarded() || !config.is_object())
     throw case_error(source, std::string("metadata '") + kReferenceMetadataKey + "' is not a JSON object: " + json_text);
   static const std::set<std::string> known_keys = {"cell",          "input_size", "hidden_size", "num_layers",

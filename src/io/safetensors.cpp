@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recur/bounded_json.h"
+
 namespace recur {
 
 // Tensor bytes are copied to and from memory as they are; the format is little-endian.
@@ -102,9 +104,11 @@ json parse_header_rejecting_duplicates(const std::string& text, const std::strin
   };
   json header;
   try {
-    header = json::parse(text, watch_keys);
+    header = parse_bounded_json(text, watch_keys);
   } catch (const json::exception& e) {
     throw file_error(source, std::string("header is not valid JSON (") + e.what() + ")");
+  } catch (const JsonTooDeep& e) {
+    throw file_error(source, std::string("header: ") + e.what());
   }
   if (!duplicate.empty()) throw file_error(source, "header names '" + duplicate + "' twice");
   return header;
@@ -416,35 +420,51 @@ std::vector<std::byte> serialize_safetensors(const TensorMap& tensors, const Met
   return out;
 }
 
+// After the rename the new name lives in the folder's entry, which is only on
+// disk once the folder itself is fsync'd.
+static void sync_parent_folder(const std::string& path) {
+  std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot write " + path + ": fsync of its folder " + folder.string() + ": " + reason);
+  }
+  ::close(fd);
+}
+
 void write_safetensors(const std::string& path, const TensorMap& tensors, const MetadataMap& metadata) {
   const std::vector<std::byte> bytes = serialize_safetensors(tensors, metadata);
+  // The temporary file sits beside the target (a rename is atomic only within
+  // one file system); until the rename the previous file is untouched, so a
+  // full disk, a read-only folder or a kill leaves it whole.
   const std::string temporary = path + ".tmp";
-  auto fail = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + what + ": " + reason);
-  };
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot write " + path + ": cannot create " + temporary + ": " +
                                        std::strerror(errno));
+  auto fail = [&](const std::string& what, int error) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(temporary.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + what + ": " + std::strerror(error) +
+                             " (the previous " + std::filesystem::path(path).filename().string() +
+                             ", if any, is unchanged)");
+  };
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      fail("write to " + temporary);
-    }
+    if (n <= 0) fail("write to " + temporary, n < 0 ? errno : ENOSPC);
     written += static_cast<size_t>(n);
   }
   // fsync before rename: otherwise a power cut can leave the new name pointing
   // at a file whose data never reached the disk.
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fail("fsync " + temporary);
-  }
-  if (::close(fd) != 0) fail("close " + temporary);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("rename " + temporary);
+  if (::fsync(fd) != 0) fail("fsync " + temporary, errno);
+  const int closed = ::close(fd);
+  fd = -1;
+  if (closed != 0) fail("close " + temporary, errno);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) fail("rename " + temporary, errno);
+  sync_parent_folder(path);
 }
 
 }  // namespace recur

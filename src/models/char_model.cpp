@@ -23,6 +23,7 @@ CharModel CharModel::from_checkpoint(const Checkpoint& checkpoint) {
   if (loaded.vocabulary.size() != config.vocab_size)
     throw FormatError(where + ": vocabulary has " + std::to_string(loaded.vocabulary.size()) +
                       " symbols but the model expects " + std::to_string(config.vocab_size));
+  const ParameterBudget budget = parameter_budget(checkpoint);
   Rng unused(0);  // every parameter is overwritten below
   loaded.model = std::make_unique<LanguageModel>(config, unused);
   load_parameters(checkpoint, loaded.model->parameters());

@@ -53,6 +53,7 @@ Forecaster Forecaster::from_checkpoint(const Checkpoint& checkpoint) {
                                   "its columns ({} inputs, {} targets) and horizon {}",
                                   where, config.input_size, config.targets, config.horizon, f.input_names.size(),
                                   f.target_names.size(), f.shape.horizon));
+  const ParameterBudget budget = parameter_budget(checkpoint);
   Rng unused(0);  // every parameter is overwritten below
   f.model = std::make_unique<ForecastModel<float>>(config, unused);
   load_parameters(checkpoint, f.model->parameters());

@@ -110,6 +110,7 @@ SequenceLabeler SequenceLabeler::from_checkpoint(const Checkpoint& checkpoint, L
   if (labeler.characters && labeler.characters->size() != config.input.char_vocab_size)
     throw FormatError(fmt::format("{}: {} character ids but the model expects {}", where, labeler.characters->size(),
                                   config.input.char_vocab_size));
+  const ParameterBudget budget = parameter_budget(checkpoint);
   Rng unused(0);  // every parameter is overwritten below
   labeler.model = std::make_unique<SequenceModel<float>>(config, unused);
   labeler.model->input().freeze_word_embedding(d.value("frozen_embedding", false));

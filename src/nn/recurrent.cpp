@@ -14,6 +14,8 @@
 //   aux     [T, B, aux_blocks*H]  what the cell keeps besides (nn/cell.h)
 #include "recur/recurrent.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -25,14 +27,21 @@
 #include "nn/onednn_layer.h"
 #include "recur/dropout.h"
 #include "recur/gemm.h"
+#include "recur/option_error.h"
 
 namespace recur {
 
 void RecurrentOptions::validate() const {
-  if (input_size <= 0) throw std::invalid_argument("input_size must be positive, got " + std::to_string(input_size));
-  if (hidden_size <= 0)
-    throw std::invalid_argument("hidden_size must be positive, got " + std::to_string(hidden_size));
-  if (num_layers <= 0) throw std::invalid_argument("num_layers must be positive, got " + std::to_string(num_layers));
+  // The upper bounds only keep products such as 4 * hidden_size * (input_size
+  // + hidden_size) far from overflowing int64, so that a size typed or read
+  // from a checkpoint by mistake is an error, not a wrapped shape.
+  const auto check = [](int64_t value, const char* option, int64_t max) {
+    if (value <= 0 || value > max)
+      throw OptionError(option, fmt::format("{} must be in [1, {}], got {}", option, max, value));
+  };
+  check(input_size, "input_size", kMaxLayerWidth);
+  check(hidden_size, "hidden_size", kMaxLayerWidth);
+  check(num_layers, "num_layers", kMaxLayers);
   if (!(dropout >= 0.0 && dropout < 1.0))
     throw std::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout));
   const CellSpec& spec = cell_spec(cell, gru_reset);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "recur/option_error.h"
+
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -25,18 +27,23 @@ LrScheduleKind parse_lr_schedule(const std::string& name) {
 }
 
 void LrSchedule::validate() const {
-  const auto fail = [](const std::string& message) { throw std::invalid_argument("learning-rate schedule: " + message); };
-  if (!(std::isfinite(base_lr) && base_lr >= 0)) fail(fmt::format("learning rate must be >= 0, got {}", base_lr));
-  if (warmup_iterations < 0) fail(fmt::format("warm-up iterations must be >= 0, got {}", warmup_iterations));
+  // Each error names the option at fault, which the CLI turns into its flag (--lr, --warmup, ...).
+  const auto fail = [](std::vector<std::string> options, const std::string& message) {
+    throw OptionError(std::move(options), "learning-rate schedule: " + message);
+  };
+  if (!(std::isfinite(base_lr) && base_lr >= 0)) fail({"base_lr"}, fmt::format("learning rate must be >= 0, got {}", base_lr));
+  if (warmup_iterations < 0) fail({"warmup_iterations"}, fmt::format("warm-up iterations must be >= 0, got {}", warmup_iterations));
   if (kind == LrScheduleKind::Step) {
-    if (step_size < 1) fail(fmt::format("step size must be >= 1 iteration, got {}", step_size));
-    if (!(gamma > 0 && gamma <= 1)) fail(fmt::format("step decay factor gamma must be in (0, 1], got {}", gamma));
+    if (step_size < 1) fail({"step_size"}, fmt::format("step size must be >= 1 iteration, got {}", step_size));
+    if (!(gamma > 0 && gamma <= 1)) fail({"gamma"}, fmt::format("step decay factor gamma must be in (0, 1], got {}", gamma));
   }
   if (kind == LrScheduleKind::Cosine) {
     if (decay_iterations <= warmup_iterations)
-      fail(fmt::format("cosine decay must end after the warm-up: decay iterations {} <= warm-up {}", decay_iterations,
+      fail({"decay_iterations", "warmup_iterations"},
+           fmt::format("cosine decay must end after the warm-up: decay iterations {} <= warm-up {}", decay_iterations,
                        warmup_iterations));
-    if (!(min_lr >= 0 && min_lr <= base_lr)) fail(fmt::format("minimum learning rate must be in [0, {}], got {}", base_lr, min_lr));
+    if (!(min_lr >= 0 && min_lr <= base_lr))
+      fail({"min_lr"}, fmt::format("minimum learning rate must be in [0, {}], got {}", base_lr, min_lr));
   }
 }
 

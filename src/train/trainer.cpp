@@ -294,10 +294,17 @@ TrainingOutcome Trainer::run() {
       ++iteration_;
       log.message(fmt::format("iteration {}: non-finite {} - step skipped, hidden state reset", iteration_,
                               std::isfinite(mean_loss) ? "gradient" : "loss"));
-      if (++consecutive_bad >= options_.max_bad_steps)
+      if (++consecutive_bad >= options_.max_bad_steps) {
+        // The skipped steps never reached the weights or the optimizer, so what
+        // is saved is the state after the last good step (with the data
+        // position past the bad batches).
+        save_checkpoints(false);  // every rank: the carried state is gathered collectively
         throw std::runtime_error(fmt::format(
-            "stopping: {} consecutive non-finite steps at iteration {}; lower the learning rate or clip harder",
-            consecutive_bad, iteration_));
+            "stopping: {} consecutive non-finite steps at iteration {}; the last good state (after iteration {}) "
+            "is saved in {}; lower the learning rate or clip harder",
+            consecutive_bad, iteration_, iteration_ - consecutive_bad,
+            (options_.run_dir / "last.safetensors").string()));
+      }
       continue;
     }
     consecutive_bad = 0;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "model_loading.h"
+#include "recur/conllu.h"
 #include "recur/run_folder.h"
 #include "recur/sequence_evaluation.h"
 #include "recur/sequence_task.h"
@@ -18,6 +19,19 @@ namespace recur::cli {
 namespace {
 
 bool per_step(LabelScope scope) { return scope == LabelScope::PerStep; }
+
+// --column is checked while the flags are parsed, so that a typo is refused
+// naming the flag before any file is read.
+const CLI::Validator kConlluColumnName(
+    [](const std::string& name) {
+      try {
+        parse_conllu_column(name);
+        return std::string();
+      } catch (const std::invalid_argument& e) {
+        return std::string(e.what());
+      }
+    },
+    "COLUMN");
 
 // ---- train ----
 
@@ -47,7 +61,7 @@ void add_train_flags(CLI::App& app, SequenceTrainFlags& f, LabelScope scope) {
       ->capture_default_str()->group(data);
   if (per_step(scope))
     app.add_option("--column", f.column, "CoNLL-U column to learn: upos, xpos, deprel or any column by name")
-        ->capture_default_str()->group(data);
+        ->capture_default_str()->check(kConlluColumnName)->group(data);
   app.add_flag("--lowercase", f.lowercase, "Lowercase words (and characters) before the vocabulary")->group(data);
   app.add_option("--min-count", f.min_count, "Keep words seen at least this often; rarer ones are <unk>")
       ->capture_default_str()->group(data);
@@ -213,7 +227,8 @@ void add_read_flags(CLI::App& app, ReadFlags& f, LabelScope scope) {
   app.add_option("--format", f.format, per_step(scope) ? "auto | tsv | conllu | jsonl" : "auto | tsv | jsonl")
       ->capture_default_str();
   if (per_step(scope))
-    app.add_option("--column", f.column, "CoNLL-U column of the tags (default: the one the model was trained on)");
+    app.add_option("--column", f.column, "CoNLL-U column of the tags (default: the one the model was trained on)")
+        ->check(kConlluColumnName);
   app.add_option("--batch", f.batch, "Sequences per batch")->capture_default_str();
   add_threads_flag(app, f.threads);
 }

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace recur::cli {
@@ -24,6 +25,9 @@ using SubcommandRun = std::function<int()>;
 using SubcommandSetup = std::function<SubcommandRun(CLI::App&)>;
 
 bool register_subcommand(std::string name, std::string description, SubcommandSetup setup);
+// Adds every registered subcommand to `app`, with its flags; returns what
+// each runs once parsed.
+std::map<CLI::App*, SubcommandRun> add_subcommands(CLI::App& app);
 
 // The flag that sets a library option (OptionError names options by the
 // library's names): "--" and the name with dashes ("top_k" -> "--top-k"),

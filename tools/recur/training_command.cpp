@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "recur/communicator.h"
 #include "recur/run_folder.h"
+#include "recur/run_lock.h"
 #include "recur/run_report.h"
 #include "threads_flag.h"
 
@@ -49,7 +51,8 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   // The library's names for the options whose flags say it otherwise.
   for (const auto& [option, flag] : {std::pair{"run_dir", "--run"}, {"base_lr", "--lr"},
                                      {"max_iterations", "--max-iters"}, {"max_seconds", "--max-time"},
-                                     {"warmup_iterations", "--warmup"}, {"decay_iterations", "--decay-iters"}})
+                                     {"warmup_iterations", "--warmup"}, {"decay_iterations", "--decay-iters"},
+                                     {"hidden_size", "--hidden"}, {"num_layers", "--layers"}})
     name_flag(option, flag);
 
   const char* initialisation = "Initialisation";
@@ -198,6 +201,14 @@ int run_fresh(const TrainingFlags& f, const TaskFactory& factory, const Communic
   // epoch's length only places the end of a schedule, not whether it is valid).
   trainer_options(f, /*steps_per_epoch=*/1);
   std::unique_ptr<TrainingTask> task = factory.from_flags();
+  // Locked once the data has been read, so that a bad input leaves no folder
+  // behind; checked again under the lock, in case another run began meanwhile.
+  // Rank 0 alone writes the folder, so it alone holds the lock.
+  std::optional<RunLock> lock;
+  if (group.is_root()) {
+    lock.emplace(f.run);
+    refuse_existing_run(f.run);
+  }
   Trainer trainer(*task, trainer_options(f, task->steps_per_epoch()), group);
   attach_report(trainer, f);
   if (group.is_root())
@@ -211,12 +222,18 @@ int run_fresh(const TrainingFlags& f, const TaskFactory& factory, const Communic
 int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& factory, const Communicator& group) {
   refuse_settings_on_resume(app);
   const fs::path checkpoint_path = find_checkpoint(f.resume, CheckpointPick::Last);
+  const fs::path run_dir = checkpoint_path.parent_path().empty() ? fs::path(".") : checkpoint_path.parent_path();
+  // Read and checked before the folder is locked, so that a wrong file leaves
+  // no lock file behind (a run writing the folder meanwhile only ever renames
+  // whole files into place, and is refused by the lock just below).
   const Checkpoint checkpoint = load_checkpoint(checkpoint_path);
   require_task(checkpoint, factory.task, factory.description);
+  std::optional<RunLock> lock;  // rank 0 alone writes the folder
+  if (group.is_root()) lock.emplace(run_dir);
   try {
     std::unique_ptr<TrainingTask> task = factory.from_checkpoint(checkpoint);
     TrainerOptions options = TrainerOptions::from_json(checkpoint.training.at("trainer"));
-    options.run_dir = checkpoint_path.parent_path().empty() ? fs::path(".") : checkpoint_path.parent_path();
+    options.run_dir = run_dir;
     if (app.count("--max-iters")) options.max_iterations = f.max_iters;
     if (app.count("--epochs")) options.epochs = f.epochs;
     if (app.count("--max-time")) options.max_seconds = parse_duration(f.max_time, "--max-time");
