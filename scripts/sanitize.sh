@@ -35,7 +35,13 @@ export ASAN_OPTIONS="log_path=$reports/asan:exitcode=86:detect_leaks=1:strict_st
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:exitcode=86"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/sanitize.supp:print_suppressions=0"
 status=0
-ctest --test-dir "$build" --output-on-failure -j2 || status=$?
+ctest --test-dir "$build" --output-on-failure -j2 -E '^CliMpi\.' || status=$?
+# The mpirun tests with ASan and UBSan but without LeakSanitizer: Open MPI
+# keeps allocations of the components it dlopens until exit and unloads them
+# in MPI_Finalize, so LSan reports them from an "<unknown module>" that no
+# suppression can name (seen on every rank, none from recur's code).
+ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ctest --test-dir "$build" --output-on-failure -j2 -R '^CliMpi\.' ||
+  status=$?
 ran=$SECONDS
 
 count=$(find "$reports" -type f | wc -l)
