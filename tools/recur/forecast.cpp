@@ -335,23 +335,10 @@ SubcommandRun add_predict(CLI::App& app) {
 
 const bool forecast_registered = register_subcommand(
     "forecast", "Time-series forecasting from CSV files: train | eval | predict", [](CLI::App& app) -> SubcommandRun {
-      app.require_subcommand(1);
-      std::vector<std::pair<CLI::App*, SubcommandRun>> runs;
-      const std::pair<const char*, const char*> commands[] = {
-          {"train", "Train a recurrent forecaster on a CSV file"},
-          {"eval", "Errors of a forecaster beside persistence, seasonal naive and linear baselines"},
-          {"predict", "Forecast the rows after the end of a CSV file (CSV on stdout)"}};
-      for (const auto& [name, description] : commands) {
-        CLI::App* sub = app.add_subcommand(name, description);
-        const std::string command = name;
-        runs.emplace_back(sub, command == "train" ? add_forecast_train(*sub) : command == "eval" ? add_forecast_eval(*sub)
-                                                                                         : add_predict(*sub));
-      }
-      return [runs] {
-        for (const auto& [sub, run] : runs)
-          if (sub->parsed()) return run();
-        return 1;
-      };
+      return add_actions(app, {{"train", "Train a recurrent forecaster on a CSV file", add_forecast_train},
+                               {"eval", "Errors of a forecaster beside persistence, seasonal naive and linear baselines",
+                                add_forecast_eval},
+                               {"predict", "Forecast the rows after the end of a CSV file (CSV on stdout)", add_predict}});
     });
 
 }  // namespace

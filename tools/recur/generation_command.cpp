@@ -305,22 +305,16 @@ SubcommandRun setup_decode(CLI::App& app, GenerationSource source) {
 }  // namespace
 
 SubcommandRun setup_generation_command(CLI::App& app, GenerationSource source) {
-  app.require_subcommand(1);
-  std::vector<std::pair<CLI::App*, SubcommandRun>> runs;
-  const std::string what = text_source(source) ? "an encoder-decoder" : "a caption model";
-  CLI::App* train = app.add_subcommand("train", "Train " + what);
-  runs.emplace_back(train, setup_train(*train, source));
-  CLI::App* eval = app.add_subcommand("eval", "Decode a labelled file and score it against its references");
-  runs.emplace_back(eval, setup_eval(*eval, source));
-  CLI::App* decode = app.add_subcommand(text_source(source) ? "translate" : "generate",
-                                        text_source(source) ? "Translate lines (files or standard input), one out per line in"
-                                                            : "Caption vectors (JSONL files or standard input), one line each");
-  runs.emplace_back(decode, setup_decode(*decode, source));
-  return [runs] {
-    for (const auto& [sub, run] : runs)
-      if (sub->parsed()) return run();
-    return 1;
-  };
+  const bool text = text_source(source);
+  const std::string what = text ? "an encoder-decoder" : "a caption model";
+  return add_actions(
+      app, {{"train", "Train " + what, [source](CLI::App& a) { return setup_train(a, source); }},
+            {"eval", "Decode a labelled file and score it against its references",
+             [source](CLI::App& a) { return setup_eval(a, source); }},
+            {text ? "translate" : "generate",
+             text ? "Translate lines (files or standard input), one out per line in"
+                  : "Caption vectors (JSONL files or standard input), one line each",
+             [source](CLI::App& a) { return setup_decode(a, source); }}});
 }
 
 }  // namespace recur::cli

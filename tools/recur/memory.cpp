@@ -170,11 +170,9 @@ SubcommandRun add_memory_eval(CLI::App& app) {
 
 const bool memory_registered = register_subcommand(
     "memory", "Synthetic memory tasks (echo, copy, adding): train | eval", [](CLI::App& app) -> SubcommandRun {
-      app.require_subcommand(1);
-      CLI::App* train = app.add_subcommand("train", "Train a recurrent model on a memory task generated from the seed");
-      CLI::App* eval = app.add_subcommand("eval", "Accuracy (echo, copy) or MSE beside the baseline (adding)");
-      SubcommandRun run_train = add_memory_train(*train), run_eval = add_memory_eval(*eval);
-      return [=] { return train->parsed() ? run_train() : eval->parsed() ? run_eval() : 1; };
+      return add_actions(app, {{"train", "Train a recurrent model on a memory task generated from the seed",
+                                add_memory_train},
+                               {"eval", "Accuracy (echo, copy) or MSE beside the baseline (adding)", add_memory_eval}});
     });
 
 }  // namespace

@@ -388,20 +388,12 @@ SubcommandRun setup_predict(CLI::App& app, LabelScope scope) {
 }  // namespace
 
 SubcommandRun setup_sequence_command(CLI::App& app, LabelScope scope) {
-  app.require_subcommand(1);
-  std::vector<std::pair<CLI::App*, SubcommandRun>> runs;
   const std::string what = per_step(scope) ? "tagger" : "classifier";
-  CLI::App* train = app.add_subcommand("train", "Train a sequence " + what);
-  runs.emplace_back(train, setup_train(*train, scope));
-  CLI::App* eval = app.add_subcommand("eval", "Evaluate a " + what + " on a labelled file");
-  runs.emplace_back(eval, setup_eval(*eval, scope));
-  CLI::App* predict = app.add_subcommand("predict", "Label files (or standard input) with a " + what);
-  runs.emplace_back(predict, setup_predict(*predict, scope));
-  return [runs] {
-    for (const auto& [sub, run] : runs)
-      if (sub->parsed()) return run();
-    return 1;
-  };
+  return add_actions(app, {{"train", "Train a sequence " + what, [scope](CLI::App& a) { return setup_train(a, scope); }},
+                           {"eval", "Evaluate a " + what + " on a labelled file",
+                            [scope](CLI::App& a) { return setup_eval(a, scope); }},
+                           {"predict", "Label files (or standard input) with a " + what,
+                            [scope](CLI::App& a) { return setup_predict(a, scope); }}});
 }
 
 }  // namespace recur::cli

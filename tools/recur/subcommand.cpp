@@ -46,4 +46,18 @@ std::map<CLI::App*, SubcommandRun> add_subcommands(CLI::App& app) {
   return runs;
 }
 
+SubcommandRun add_actions(CLI::App& app, const std::vector<Action>& actions) {
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, SubcommandRun>> runs;
+  for (const Action& action : actions) {
+    CLI::App* sub = app.add_subcommand(action.name, action.description);
+    runs.emplace_back(sub, action.setup(*sub));
+  }
+  return [runs] {
+    for (const auto& [sub, run] : runs)
+      if (sub->parsed()) return run();
+    return 1;
+  };
+}
+
 }  // namespace recur::cli

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace recur::cli {
 
@@ -28,6 +29,15 @@ bool register_subcommand(std::string name, std::string description, SubcommandSe
 // Adds every registered subcommand to `app`, with its flags; returns what
 // each runs once parsed.
 std::map<CLI::App*, SubcommandRun> add_subcommands(CLI::App& app);
+
+// One action of a command that has several (classify train | eval | predict).
+struct Action {
+  std::string name, description;
+  SubcommandSetup setup;
+};
+// Adds each action as a subcommand of `app`, requires exactly one, and
+// returns what runs the one given.
+SubcommandRun add_actions(CLI::App& app, const std::vector<Action>& actions);
 
 // The flag that sets a library option (OptionError names options by the
 // library's names): "--" and the name with dashes ("top_k" -> "--top-k"),
