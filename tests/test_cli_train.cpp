@@ -100,6 +100,24 @@ TEST(CliTrain, RefusesToOverwriteARunAndResumesIt) {
   EXPECT_EQ(last.rfind("10,", 0), 0u) << last;
 }
 
+TEST(CliTrain, AFailingLogIsSaidOnceAndTrainingGoesOn) {
+  // log.csv on a full device (/dev/full: every write fails with ENOSPC). The
+  // checkpoints are what must not be lost; the log's hole is said, once.
+  const fs::path dir = scratch("full-log");
+  const std::string data = write_file(dir / "text.txt", some_text()).string();
+  const fs::path run = dir / "run";
+  fs::create_directories(run);
+  fs::create_symlink("/dev/full", run / "log.csv");
+  auto r = run_recur("train --data " + data + " --run " + run.string() +
+                     " --hidden 8 --layers 1 --batch 4 --seq 10 --eval-every 5 --log-every 2 --threads 1 --max-iters 10");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string warning = "cannot append to " + (run / "log.csv").string();
+  const size_t first = r.output.find(warning);
+  EXPECT_NE(first, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(warning, first + 1), std::string::npos) << "said more than once:\n" << r.output;
+  EXPECT_EQ(load_checkpoint(run / "last.safetensors").training.at("iteration").get<int64_t>(), 10);
+}
+
 TEST(CliTrain, FinalLogRowHasItsSpeed) {
   // The row written when a run stops (here at iteration 7, between
   // validations) times the steps since the previous row, as every row does.

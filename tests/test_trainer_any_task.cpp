@@ -2,6 +2,7 @@
 // written here and nowhere in the library, trains, validates, keeps its best
 // checkpoint, stops early and resumes exactly through the same Trainer the
 // language model uses.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -159,6 +160,44 @@ TEST(TrainerOnAnyTask, ResumedRunEqualsUninterruptedRun) {
   for (int64_t f = 0; f < kFeatures; ++f) EXPECT_EQ(straight.weight.value[f], second_half.weight.value[f]) << f;
   EXPECT_EQ(straight.bias.value[0], second_half.bias.value[0]);
   EXPECT_EQ(straight.epochs_done(), second_half.epochs_done());
+}
+
+// The iteration column of RUN/log.csv, in file order.
+std::vector<std::string> logged_iterations(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "log.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::string> iterations;
+  while (std::getline(in, line)) iterations.push_back(line.substr(0, line.find(',')));
+  return iterations;
+}
+
+// A run killed after logging past its last checkpoint logs those iterations
+// again when resumed: the log keeps them once, as an uninterrupted run has them.
+TEST(TrainerOnAnyTask, ResumedRunLogsEachIterationOnce) {
+  LinearRegressionTask straight(1);
+  const fs::path straight_dir = fresh_dir("log-straight");
+  Trainer(straight, options_for(straight_dir, 23)).run();
+
+  LinearRegressionTask first_half(1);
+  const fs::path dir = fresh_dir("log-resumed");
+  Trainer(first_half, options_for(dir, 11)).run();
+  // What the killed run had logged after its checkpoint at iteration 11.
+  std::ofstream(dir / "log.csv", std::ios::app) << "12,0.1,96,0.05,1.0,1.0,,2.0,1000.0,0.10,0\n"
+                                                << "20,0.2,160,0.05,1.0,1.0,,2.0,1000.0,0.11,0\n";
+  LinearRegressionTask second_half(1);
+  Trainer resumed(second_half, options_for(dir, 23));
+  resumed.resume(load_checkpoint(dir / "last.safetensors"));
+  resumed.run();
+
+  // Strictly increasing (each iteration once), with every row the uninterrupted
+  // run has; the interrupted run's own last line (11) stays.
+  const std::vector<std::string> resumed_rows = logged_iterations(dir);
+  for (size_t i = 1; i < resumed_rows.size(); ++i)
+    EXPECT_LT(std::stoll(resumed_rows[i - 1]), std::stoll(resumed_rows[i])) << "row " << i;
+  for (const std::string& iteration : logged_iterations(straight_dir))
+    EXPECT_NE(std::find(resumed_rows.begin(), resumed_rows.end(), iteration), resumed_rows.end()) << iteration;
+  EXPECT_EQ(std::find(resumed_rows.begin(), resumed_rows.end(), "12"), resumed_rows.end());
 }
 
 TEST(TrainerOnAnyTask, StopsWhenValidationStopsImproving) {

@@ -210,7 +210,8 @@ Checkpoint Trainer::make_checkpoint() const {
 
 TrainingOutcome Trainer::run() {
   using Clock = std::chrono::steady_clock;
-  TrainingLog log = group_.is_root() ? TrainingLog(options_.run_dir) : TrainingLog();
+  // iteration_ > 0 here only after resume(): the log then continues from the checkpoint.
+  TrainingLog log = group_.is_root() ? TrainingLog(options_.run_dir, iteration_ > 0 ? iteration_ : -1) : TrainingLog();
   session_start_ = Clock::now();
   InterruptGuard interrupts;
   TrainingOutcome outcome;

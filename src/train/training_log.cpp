@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -39,13 +40,43 @@ void upgrade_header(const std::filesystem::path& path) {
   std::filesystem::rename(temporary, path);
 }
 
+// Keeps the header and the rows of iterations up to last_iteration (rows that
+// do not start with a number, which recur never writes, are kept as they are).
+// Through a temporary file and a rename, as above.
+void drop_rows_after(const std::filesystem::path& path, int64_t last_iteration) {
+  std::ifstream in(path);
+  std::string line, kept;
+  bool dropped = false, first = true;
+  while (std::getline(in, line)) {
+    char* end = nullptr;
+    const long long iteration = std::strtoll(line.c_str(), &end, 10);
+    if (!first && end != line.c_str() && *end == ',' && iteration > last_iteration) {
+      dropped = true;
+      continue;
+    }
+    kept += line + "\n";
+    first = false;
+  }
+  if (!dropped) return;
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << kept;
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, path);
+}
+
 }  // namespace
 
-TrainingLog::TrainingLog(const std::filesystem::path& run_dir) : live_(isatty(STDERR_FILENO) != 0) {
+TrainingLog::TrainingLog(const std::filesystem::path& run_dir, int64_t resumed_at)
+    : csv_path_(run_dir / "log.csv"), live_(isatty(STDERR_FILENO) != 0) {
   std::filesystem::create_directories(run_dir);
-  const std::filesystem::path path = run_dir / "log.csv";
-  const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path) == 0;
+  const std::filesystem::path& path = csv_path_;
+  std::error_code no_size;  // a device or a pipe in place of the file: written to as new
+  const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path, no_size) == 0 || no_size;
   if (!fresh) upgrade_header(path);
+  if (!fresh && resumed_at >= 0) drop_rows_after(path, resumed_at);
   csv_.open(path, std::ios::app);
   if (!csv_) throw std::runtime_error("cannot write " + path.string());
   if (fresh) csv_ << kHeader << "\n";
@@ -59,6 +90,13 @@ void TrainingLog::write_csv(const ProgressRecord& r) {
                       r.validation_loss >= 0 ? fmt::format("{:.6f}", r.validation_loss) : "", r.grad_norm,
                       r.tokens_per_second, r.elapsed_seconds, r.clipped_steps);
   csv_.flush();
+  // A full disk must not stop training (the checkpoints say so themselves),
+  // but a learning curve with a hole in it is said once.
+  if (!csv_ && !csv_failed_) {
+    csv_failed_ = true;
+    message(fmt::format("warning: cannot append to {} from iteration {} on: the learning curve misses those rows",
+                        csv_path_.string(), r.iteration));
+  }
 }
 
 void TrainingLog::end_live_line() {

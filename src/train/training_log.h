@@ -27,8 +27,11 @@ struct ProgressRecord {
 
 class TrainingLog {
  public:
-  // Appends to RUN/log.csv (writing the header when the file is new).
-  explicit TrainingLog(const std::filesystem::path& run_dir);
+  // Appends to RUN/log.csv (writing the header when the file is new). A run
+  // resumed from a checkpoint of iteration N passes resumed_at = N: the rows
+  // after N that an interrupted run logged past its last checkpoint are
+  // dropped, since those iterations run again and log again.
+  explicit TrainingLog(const std::filesystem::path& run_dir, int64_t resumed_at = -1);
   // A log that writes nothing: the other ranks of a data-parallel run, where rank 0 alone reports.
   TrainingLog() : quiet_(true), live_(false) {}
   ~TrainingLog();
@@ -50,7 +53,9 @@ class TrainingLog {
   void end_live_line();
 
   bool quiet_ = false;
+  std::filesystem::path csv_path_;
   std::ofstream csv_;
+  bool csv_failed_ = false;  // said once, then the run goes on without its log
   bool live_;
   bool live_line_open_ = false;
   double last_redraw_seconds_ = -1;  // elapsed_seconds of the last live redraw
