@@ -9,7 +9,7 @@
 #
 #   bash scripts/kill_trials.sh [KILLS] [BUILD_DIR]     (default 30 kills, build/)
 #
-# Run it alone on the machine (flock /work/notes/cpu.lock ...): the moments of
+# Run it alone on an otherwise idle machine: the moments of
 # the kills are random in wall-clock time.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -24,6 +24,7 @@ if [ "${1:-}" = "--tests" ]; then
     python3 python3-torch python3-numpy    # PyTorch references and the comparison in bench/
     chromium                               # headless browser check of HTML pages (scripts/check_html.sh)
     openmpi-bin libopenmpi-dev             # data-parallel training and its tests under mpirun (RECUR_MPI)
+    time                                   # /usr/bin/time: CPU seconds of each run in docs/results/scaling.sh
   )
 elif [ "${1:-}" = "--fuzz" ]; then
   packages+=(

@@ -12,8 +12,8 @@
 # The measurement: recur gradients on 64 windows of STEPS (150) characters
 # spread evenly over the whole file, the loss at the last step of each.
 # Writes, beside this script, gradients-<cell>-<init|trained>.{csv,json,svg}
-# and the training logs. Run it under the shared CPU lock:
-#   flock /work/notes/cpu.lock docs/results/gradient_flow.sh
+# and the training logs. Run it alone on an otherwise idle machine:
+#   docs/results/gradient_flow.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${DATA:-../shared/data/tinyshakespeare/input.txt}

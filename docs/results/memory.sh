@@ -22,8 +22,8 @@
 # copies 10 symbols of 8 after a delay of LENGTH steps (Arjovsky et al. 2016).
 #
 # Writes OUT/results.csv (one row per run) and OUT/table.md, and keeps each
-# run's training log in OUT/logs/. Run it under the shared CPU lock:
-#   flock /work/notes/cpu.lock docs/results/memory.sh
+# run's training log in OUT/logs/. Run it alone on an otherwise idle machine:
+#   docs/results/memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cells=${1:-"rnn_tanh;rnn_relu;lstm;gru"}

@@ -10,7 +10,7 @@
 #                              (with the CPU seconds of the whole job and the load average)
 #   scaling-gradient.txt       the model's parameter count (gradient bytes = 4 x count)
 #
-# Run it under the machine's CPU lock, e.g. `flock /work/notes/cpu.lock docs/results/scaling.sh`.
+# Run it alone on an otherwise idle machine: `docs/results/scaling.sh`.
 # OPENBLAS_CORETYPE is unset here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
