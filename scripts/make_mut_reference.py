@@ -20,15 +20,13 @@ The committed fixture set (tests/fixtures/mut*.safetensors):
 """
 import argparse
 import itertools
-import json
 import os
 import sys
-import zlib
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import DTYPES, random_lengths, write_safetensors  # noqa: E402
+from make_reference import DTYPES, finish_case, fixture_name, random_lengths, write_fixture  # noqa: E402
 
 CELLS = ("mut1", "mut2", "mut3")
 # Rows of weight_ih / weight_hh, in blocks of H, named by the formula's matrices.
@@ -141,20 +139,11 @@ def make_case(cell, input_size, hidden_size, layers, bidirectional, seq, batch, 
         "input": x, "h0": h0, "grad_output": grad_output, "grad_hn": grad_hn,
         "output": output, "hn": hn, "grad_input": x.grad, "grad_h0": h0.grad,
     }
-    if lengths is not None:
-        tensors["lengths"] = lengths
-    for name, parameter in parameters.items():
-        tensors[name] = parameter
-        tensors["grad." + name] = parameter.grad
     config = {
         "cell": cell, "input_size": input_size, "hidden_size": hidden_size, "num_layers": layers,
         "bidirectional": bidirectional, "seq_len": seq, "batch": batch, "bias": bias,
     }
-    metadata = {
-        "recur.reference": json.dumps(config, sort_keys=True),
-        "recur.generator": f"scripts/make_mut_reference.py seed={seed} torch={torch.__version__}",
-    }
-    return tensors, metadata
+    return finish_case(tensors, lengths, parameters.items(), config, "scripts/make_mut_reference.py", seed)
 
 
 def fixture_cases():
@@ -175,13 +164,9 @@ def fixture_cases():
 def write_fixtures(directory):
     os.makedirs(directory, exist_ok=True)
     for cell, layers, bidirectional, variable_lengths, dtype_name, input_size in fixture_cases():
-        name = (f"{cell}_l{layers}_{'bi' if bidirectional else 'uni'}_"
-                f"{'var' if variable_lengths else 'equal'}_{dtype_name}.safetensors")
-        seed = zlib.crc32(name.encode()) & 0x7FFFFFFF  # from the name: regenerating reproduces each file
-        tensors, metadata = make_case(cell, input_size, 4, layers, bidirectional, 5, 3, variable_lengths,
-                                      DTYPES[dtype_name], seed)
-        write_safetensors(os.path.join(directory, name), tensors, metadata)
-        print(os.path.join(directory, name))
+        write_fixture(directory, fixture_name(cell, layers, bidirectional, variable_lengths, dtype_name),
+                      lambda seed: make_case(cell, input_size, 4, layers, bidirectional, 5, 3, variable_lengths,
+                                             DTYPES[dtype_name], seed))
 
 
 def main():

@@ -131,20 +131,36 @@ def make_case(cell, input_size, hidden_size, layers, bidirectional, seq, batch, 
     }
     if lstm:
         tensors.update({"c0": c0, "grad_cn": grad_cn, "cn": cn, "grad_c0": c0.grad})
-    if lengths is not None:
-        tensors["lengths"] = lengths
-    for name, parameter in module.named_parameters():
-        tensors[name] = parameter
-        tensors["grad." + name] = parameter.grad
     config = {
         "cell": cell, "input_size": input_size, "hidden_size": hidden_size, "num_layers": layers,
         "bidirectional": bidirectional, "seq_len": seq, "batch": batch, "bias": bias,
     }
+    return finish_case(tensors, lengths, module.named_parameters(), config, "scripts/make_reference.py", seed)
+
+
+def finish_case(tensors, lengths, named_parameters, config, script, seed):
+    """Adds the lengths, the parameters and their gradients to a case's tensors; returns (tensors, metadata).
+
+    Shared with make_mut_reference.py: the C++ tests read both sets the same way.
+    """
+    if lengths is not None:
+        tensors["lengths"] = lengths
+    for name, parameter in named_parameters:
+        tensors[name] = parameter
+        tensors["grad." + name] = parameter.grad
     metadata = {
         "recur.reference": json.dumps(config, sort_keys=True),
-        "recur.generator": f"scripts/make_reference.py seed={seed} torch={torch.__version__}",
+        "recur.generator": f"{script} seed={seed} torch={torch.__version__}",
     }
     return tensors, metadata
+
+
+def write_fixture(directory, name, make_case_with_seed):
+    """Writes one fixture; its seed comes from its name, so regenerating reproduces each file."""
+    seed = zlib.crc32(name.encode()) & 0x7FFFFFFF
+    tensors, metadata = make_case_with_seed(seed)
+    write_safetensors(os.path.join(directory, name), tensors, metadata)
+    print(os.path.join(directory, name))
 
 
 def fixture_name(cell, layers, bidirectional, variable_lengths, dtype_name):
@@ -156,14 +172,10 @@ def write_fixtures(directory):
     os.makedirs(directory, exist_ok=True)
     for cell, layers, bidirectional, variable_lengths, dtype_name in itertools.product(
             CELLS, (1, 2), (False, True), (False, True), ("f32", "f64")):
-        name = fixture_name(cell, layers, bidirectional, variable_lengths, dtype_name)
-        # The seed comes from the name so that regenerating reproduces each file.
-        seed = zlib.crc32(name.encode()) & 0x7FFFFFFF
-        tensors, metadata = make_case(cell, FIXTURE_SIZES["input_size"], FIXTURE_SIZES["hidden_size"], layers,
-                                      bidirectional, FIXTURE_SIZES["seq"], FIXTURE_SIZES["batch"], variable_lengths,
-                                      DTYPES[dtype_name], seed)
-        write_safetensors(os.path.join(directory, name), tensors, metadata)
-        print(os.path.join(directory, name))
+        write_fixture(directory, fixture_name(cell, layers, bidirectional, variable_lengths, dtype_name),
+                      lambda seed: make_case(cell, FIXTURE_SIZES["input_size"], FIXTURE_SIZES["hidden_size"], layers,
+                                             bidirectional, FIXTURE_SIZES["seq"], FIXTURE_SIZES["batch"],
+                                             variable_lengths, DTYPES[dtype_name], seed))
 
 
 def positive(text):
