@@ -33,6 +33,24 @@ inline std::string quoted(const std::string& text) {
   return out + "'";
 }
 
+// Debian's PyTorch runs under this interpreter; the python3 first on PATH may
+// be another one that cannot see Debian's packages.
+inline constexpr const char* kPython = "/usr/bin/python3";
+
+// Empty when kPython imports torch; else why not, for a test to skip with.
+inline std::string torch_unavailable() {
+  const CommandResult probe = run_command(std::string(kPython) + " -c 'import torch'");
+  if (probe.exit_code == 0) return "";
+  return std::string(kPython) + " cannot import torch, so the PyTorch side cannot run (install python3-torch: " +
+         "bash scripts/setup.sh --tests):\n" + probe.output;
+}
+
+// `/usr/bin/python3 scripts/SCRIPT ARGUMENTS` of this source tree; ARGUMENTS already quoted for the shell.
+inline CommandResult run_project_script(const std::string& script, const std::string& arguments) {
+  return run_command(std::string(kPython) + " " + quoted(std::string(RECUR_SOURCE_DIR) + "/scripts/" + script) + " " +
+                     arguments);
+}
+
 // `recur ARGS` with the binary this build made.
 inline CommandResult run_recur(const std::string& arguments) {
   return run_command(std::string(RECUR_BINARY) + " " + arguments);

@@ -33,8 +33,6 @@ using testing::quoted;
 using testing::run_command;
 using testing::run_recur;
 
-constexpr const char* kPython = "/usr/bin/python3";
-
 // Prose with a few non-ASCII letters, so code points and bytes differ.
 std::string training_text() {
   const std::vector<std::string> words = {"the", "café", "was", "open", "naïve", "birds", "sang,", "and",
@@ -63,10 +61,7 @@ std::vector<double> recur_distribution(const fs::path& checkpoint_path, const st
 }
 
 TEST(CheckpointPytorch, NextCharacterDistributionMatchesPytorch) {
-  const CommandResult probe = run_command(std::string(kPython) + " -c 'import torch'");
-  if (probe.exit_code != 0)
-    GTEST_SKIP() << kPython << " cannot import torch, so the PyTorch side cannot run (install python3-torch; "
-                 << "scripts/setup.sh):\n" << probe.output;
+  if (const std::string why = testing::torch_unavailable(); !why.empty()) GTEST_SKIP() << why;
 
   const fs::path dir = fs::temp_directory_path() / "recur_checkpoint_pytorch";
   fs::remove_all(dir);
@@ -102,8 +97,7 @@ TEST(CheckpointPytorch, NextCharacterDistributionMatchesPytorch) {
   }
 
   // One Python process for all cases: importing torch is the slow part.
-  const std::string script = std::string(RECUR_SOURCE_DIR) + "/scripts/pytorch_char_model.py";
-  const CommandResult python = run_command(std::string(kPython) + " " + quoted(script) + script_args);
+  const CommandResult python = testing::run_project_script("pytorch_char_model.py", script_args);
   ASSERT_EQ(python.exit_code, 0) << python.output;
   std::istringstream lines(python.output);
   std::string line;

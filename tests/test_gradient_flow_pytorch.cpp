@@ -29,8 +29,6 @@ using testing::quoted;
 using testing::run_command;
 using testing::run_recur;
 
-constexpr const char* kPython = "/usr/bin/python3";
-
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("recur_gradient_flow_" + name);
   fs::remove_all(dir);
@@ -57,12 +55,10 @@ fs::path train_char_model(const fs::path& dir, const fs::path& data, const std::
 }
 
 TEST(GradientFlowPytorch, PerStepNormsSpectraAndSaturationMatchAutograd) {
-  const CommandResult probe = run_command(std::string(kPython) + " -c 'import torch'");
-  if (probe.exit_code != 0) GTEST_SKIP() << kPython << " cannot import torch:\n" << probe.output;
+  if (const std::string why = testing::torch_unavailable(); !why.empty()) GTEST_SKIP() << why;
   const fs::path dir = fresh_dir("pytorch");
   const fs::path data = write_text(dir);
   const int64_t steps = 25, batch = 5;
-  const std::string script = std::string(RECUR_SOURCE_DIR) + "/scripts/pytorch_gradient_flow.py";
   for (const std::string cell : {"rnn_tanh", "lstm", "gru"}) {
     SCOPED_TRACE(cell);
     const fs::path checkpoint = train_char_model(dir, data, cell);
@@ -70,8 +66,8 @@ TEST(GradientFlowPytorch, PerStepNormsSpectraAndSaturationMatchAutograd) {
     const CommandResult ours = run_recur("gradients " + checkpoint.string() + " --data " + data.string() + args +
                                          " --singular-values 3 --json --threads 1");
     ASSERT_EQ(ours.exit_code, 0) << ours.output;
-    const CommandResult theirs = run_command(std::string(kPython) + " " + quoted(script) + " " +
-                                             quoted(checkpoint.string()) + " " + quoted(data.string()) + args);
+    const CommandResult theirs = testing::run_project_script(
+        "pytorch_gradient_flow.py", quoted(checkpoint.string()) + " " + quoted(data.string()) + args);
     ASSERT_EQ(theirs.exit_code, 0) << theirs.output;
     const nlohmann::json a = nlohmann::json::parse(ours.output), b = nlohmann::json::parse(theirs.output);
 

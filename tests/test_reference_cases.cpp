@@ -178,9 +178,7 @@ TEST_F(ReferenceCaseTest, MetadataThatContradictsTheTensorsIsAnError) {
 // A case of a random shape, generated now: the committed fixtures cannot cover
 // every shape, and a fresh one guards against kernels tuned to the fixtures.
 TEST_F(ReferenceCaseTest, FreshRandomCaseFromPyTorchPasses) {
-  const std::string python = "/usr/bin/python3";
-  if (run_command(python + " -c 'import torch'").exit_code != 0)
-    GTEST_SKIP() << python << " cannot import torch (install python3-torch) - skipping the fresh PyTorch case";
+  if (const std::string why = testing::torch_unavailable(); !why.empty()) GTEST_SKIP() << why;
 
   std::random_device device;
   const unsigned seed = device();
@@ -188,8 +186,8 @@ TEST_F(ReferenceCaseTest, FreshRandomCaseFromPyTorchPasses) {
   auto pick = [&](int low, int high) { return std::to_string(low + static_cast<int>(random() % (high - low + 1))); };
   const char* cells[] = {"rnn_tanh", "rnn_relu", "lstm", "gru"};
   const std::string out = path("fresh.safetensors");
-  std::string command = python + " " + quoted(std::string(RECUR_SOURCE_DIR) + "/scripts/make_reference.py") +
-                        " --cell " + cells[random() % 4] + " --input-size " + pick(1, 7) + " --hidden-size " +
+  std::string command = std::string(testing::kPython) + " " +
+                        quoted(std::string(RECUR_SOURCE_DIR) + "/scripts/make_reference.py") + " --cell " + cells[random() % 4] + " --input-size " + pick(1, 7) + " --hidden-size " +
                         pick(1, 9) + " --layers " + pick(1, 3) + " --seq " + pick(1, 9) + " --batch " + pick(1, 5) +
                         " --dtype " + (random() % 2 ? "f32" : "f64") + " --seed " + std::to_string(seed % 100000) +
                         (random() % 2 ? " --bidirectional" : "") + (random() % 2 ? " --lengths" : "") +
