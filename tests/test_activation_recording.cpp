@@ -1,11 +1,13 @@
-// record_activations computes every step from the model's parameters by its
-// own code; the recorded h and c must equal the model's own batch-1 forward
-// (TokenGenerator) at every step, and the gates must be the ones that produce
-// them, in PyTorch's order.
+// record_activations steps the model with the generation path and copies the
+// gate buffers; the recorded h and c must equal the model's own batch-1
+// forward (TokenGenerator) at every step, and the gates must be the ones that
+// produce them by each cell's equations, in PyTorch's order (LSTM, GRU) or
+// the registry's (MUT).
 #include "recur/activation_recording.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -53,7 +55,9 @@ INSTANTIATE_TEST_SUITE_P(Cells, RecordingMatchesTheModel,
                          ::testing::Values(RecordingCase{CellKind::Lstm, 0}, RecordingCase{CellKind::Lstm, 5},
                                            RecordingCase{CellKind::Gru, 5},
                                            RecordingCase{CellKind::Gru, 0, GruReset::BeforeProduct},
-                                           RecordingCase{CellKind::RnnTanh, 0}, RecordingCase{CellKind::RnnRelu, 4}));
+                                           RecordingCase{CellKind::RnnTanh, 0}, RecordingCase{CellKind::RnnRelu, 4},
+                                           RecordingCase{CellKind::Mut1, 7}, RecordingCase{CellKind::Mut2, 7},
+                                           RecordingCase{CellKind::Mut3, 0}));
 
 // The gates are i, f, g, o (LSTM) and r, z, n (GRU): the state follows from them
 // by the cell's equations, and the sigmoid gates lie in (0, 1).
@@ -84,6 +88,28 @@ TEST(ActivationRecording, GatesAreInPyTorchOrderAndProduceTheState) {
         const float* g = a.gates.data() + t * 3 * H;
         const float h_before = t == 0 ? 0.0f : a.h[(t - 1) * H + j];
         EXPECT_NEAR(a.h[t * H + j], (1 - g[H + j]) * g[2 * H + j] + g[H + j] * h_before, 1e-6);
+      }
+  }
+  // MUT1-3 (Jozefowicz et al. 2015): h = n * z + h_prev * (1 - z), z and r sigmoid gates.
+  for (CellKind cell : {CellKind::Mut1, CellKind::Mut2, CellKind::Mut3}) {
+    SCOPED_TRACE(cell_name(cell));
+    LanguageModel mut({.cell = cell, .vocab_size = V, .embedding_size = H, .hidden_size = H, .num_layers = 1}, rng);
+    const ActivationRecording r = record_activations(mut, tokens);
+    const LayerActivations& a = r.layers[0];
+    const std::vector<std::string> names = gate_names(cell);
+    ASSERT_EQ(names.size(), 3u);
+    const auto block = [&](const std::string& name) {
+      return static_cast<int64_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    const int64_t z = block("update"), n = block("new"), reset = block("reset");
+    ASSERT_TRUE(z < 3 && n < 3 && reset < 3);
+    EXPECT_TRUE(is_sigmoid_gate(cell, z) && is_sigmoid_gate(cell, reset) && !is_sigmoid_gate(cell, n));
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t j = 0; j < H; ++j) {
+        const float* g = a.gates.data() + t * 3 * H;
+        const float h_before = t == 0 ? 0.0f : a.h[(t - 1) * H + j];
+        EXPECT_NEAR(a.h[t * H + j], g[n * H + j] * g[z * H + j] + h_before * (1 - g[z * H + j]), 1e-6);
+        EXPECT_TRUE(g[reset * H + j] > 0 && g[reset * H + j] < 1);
       }
   }
   EXPECT_EQ(gate_names(CellKind::Lstm), (std::vector<std::string>{"input", "forget", "cell", "output"}));

@@ -4,14 +4,15 @@
 // next character's logits — for `recur visualize` (Karpathy, Johnson &
 // Fei-Fei 2016, "Visualizing and understanding recurrent networks").
 //
-// Computed here from the model's public parameters (PyTorch's names and gate
-// order) with the one GEMM wrapper, not by the training kernels, so that the
-// gates, which the fused kernels never keep, are seen; the tests check that
-// the recorded h and c equal the model's own step-by-step forward.
+// Computed by the generation path (RecurrentStepper, the cell kernels of
+// training), whose gate buffers hold each gate's activation after a step; the
+// tests check the recorded gates against the cells' equations, and h and c
+// against the model's own batch-1 forward.
 //
 //   layers[l].h      [T, H]    h after reading character t
 //   layers[l].c      [T, H]    LSTM only: the cell state after character t
-//   layers[l].gates  [T, G*H]  LSTM: i, f, g, o; GRU: r, z, n; after their
+//   layers[l].gates  [T, G*H]  LSTM: i, f, g, o; GRU: r, z, n; MUT: the blocks
+//                              of CellInfo::gate_blocks; after their
 //                              nonlinearity (sigmoid, or tanh for g and n);
 //                              empty for a vanilla RNN (no gates)
 //   logits           [T, V]    the next character's logits after character t
@@ -40,7 +41,8 @@ struct ActivationRecording {
 };
 
 // The names of a cell's gates in recording order ({"input", "forget", "cell",
-// "output"} for LSTM, {"reset", "update", "new"} for GRU, {} for RNN), and
+// "output"} for LSTM, {"reset", "update", "new"} for GRU, {} for RNN; from
+// the cell registry), and
 // whether each is a sigmoid gate (whose saturation means "fully closed/open").
 std::vector<std::string> gate_names(CellKind cell);
 bool is_sigmoid_gate(CellKind cell, size_t gate);

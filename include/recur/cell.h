@@ -17,6 +17,7 @@
 // matrix of their formulas is in docs/checkpoint-format.md and their files.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,6 +34,14 @@ enum class GruReset {
   BeforeProduct,  // Cho et al. 2014:  n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)
 };
 
+// One block of a step's gate buffer, as it holds it after the step: the gate's
+// name and whether it went through a sigmoid (a gate that can saturate shut or
+// open) or a tanh (a candidate value).
+struct GateBlock {
+  std::string_view name;
+  bool sigmoid = false;
+};
+
 // What a cell kind fixes, whatever its variant (the GRU's reset).
 struct CellInfo {
   CellKind kind;
@@ -45,6 +54,10 @@ struct CellInfo {
   // Adds its input itself to a hidden-sized vector (MUT1's tanh(x), MUT2's r),
   // so every layer's input width must equal the hidden width (Recurrent checks).
   bool input_width_is_hidden = false;
+  // The gates blocks in buffer order (the first `gates` entries), for
+  // recordings of the gates (recur visualize, gate saturation); empty names
+  // for the vanilla RNN, whose one block is no gate.
+  std::array<GateBlock, 4> gate_blocks{};
 };
 
 const CellInfo& cell_info(CellKind cell);

@@ -7,6 +7,8 @@
 //   x                 [B, I]      the input of one step
 #pragma once
 
+#include <functional>
+
 #include "recur/recurrent.h"
 
 namespace recur {
@@ -32,6 +34,12 @@ class RecurrentStepper {
   // One step from layer 0's projected input [B, G*H] (see project_input).
   const T* step_projected(const T* projected, int64_t batch, RecurrentState<T>& state);
 
+  // Sees each layer as a step leaves it: its gate buffer [B, G*H] (the
+  // activations, in the blocks of CellInfo::gate_blocks), and its new h and c
+  // [B, H] (c null without a cell state). For recordings (recur visualize).
+  using LayerObserver = std::function<void(int64_t layer, const T* gates, const T* h, const T* c)>;
+  const T* step_observed(const T* x, int64_t batch, RecurrentState<T>& state, const LayerObserver& observe);
+
  private:
   struct LayerWeights {
     const Parameter<T>* weight_ih;
@@ -41,6 +49,7 @@ class RecurrentStepper {
   };
   void project(const LayerWeights& w, const T* x, int64_t rows, int64_t in, T* out) const;
   void recur_layer(const LayerWeights& w, int64_t batch, T* gates, T* h, T* c);
+  const T* run_layers(int64_t batch, RecurrentState<T>& state, const LayerObserver* observe);
 
   RecurrentOptions options_;
   const CellSpec* cell_;  // what one step computes (src/nn/cell.h)

@@ -54,19 +54,35 @@ const T* RecurrentStepper<T>::step(const T* x, int64_t batch, RecurrentState<T>&
 
 template <typename T>
 const T* RecurrentStepper<T>::step_projected(const T* projected, int64_t batch, RecurrentState<T>& state) {
-  const int64_t H = options_.hidden_size, GH = gate_count(options_.cell) * H, slot = batch * H;
+  gates_.resize({batch, gate_count(options_.cell) * options_.hidden_size});
+  std::memcpy(gates_.data(), projected, sizeof(T) * gates_.numel());
+  return run_layers(batch, state, nullptr);
+}
+
+template <typename T>
+const T* RecurrentStepper<T>::step_observed(const T* x, int64_t batch, RecurrentState<T>& state,
+                                            const LayerObserver& observe) {
+  gates_.resize({batch, gate_count(options_.cell) * options_.hidden_size});
+  project_input(x, batch, gates_.data());
+  return run_layers(batch, state, &observe);
+}
+
+// The layers of one step; layer 0's projected input is in gates_.
+template <typename T>
+const T* RecurrentStepper<T>::run_layers(int64_t batch, RecurrentState<T>& state, const LayerObserver* observe) {
+  const int64_t H = options_.hidden_size, slot = batch * H;
   const Shape state_shape{options_.num_layers, batch, H};
   if (state.h.shape() != state_shape)
     throw std::invalid_argument("generation state h must be " + shape_string(state_shape) + ", got " +
                                 shape_string(state.h.shape()));
   if (cell_->info.cell_state && state.c.shape() != state_shape)
     throw std::invalid_argument("generation state c must be " + shape_string(state_shape));
-  gates_.resize({batch, GH});
-  std::memcpy(gates_.data(), projected, sizeof(T) * batch * GH);
   for (int64_t l = 0; l < options_.num_layers; ++l) {
     T* h = state.h.data() + l * slot;
+    T* c = state.c.empty() ? nullptr : state.c.data() + l * slot;
     if (l > 0) project(layers_[l], state.h.data() + (l - 1) * slot, batch, H, gates_.data());
-    recur_layer(layers_[l], batch, gates_.data(), h, state.c.empty() ? nullptr : state.c.data() + l * slot);
+    recur_layer(layers_[l], batch, gates_.data(), h, c);
+    if (observe) (*observe)(l, gates_.data(), h, c);
   }
   return state.h.data() + (options_.num_layers - 1) * slot;
 }

@@ -124,7 +124,7 @@ struct GruSteps {
 
 CellInfo gru_info() {
   return {.kind = CellKind::Gru, .name = "gru", .alias = "", .gates = 3, .input_blocks = 3, .hidden_blocks = 3,
-          .cell_state = false};
+          .cell_state = false, .gate_blocks = {{{"reset", true}, {"update", true}, {"new", false}}}};
 }
 
 const CellSpec& gru_cell() {

@@ -123,7 +123,8 @@ struct LstmSteps {
 const CellSpec& lstm_cell() {
   static const CellSpec spec{
       .info = {.kind = CellKind::Lstm, .name = "lstm", .alias = "", .gates = 4, .input_blocks = 4,
-               .hidden_blocks = 4, .cell_state = true},
+               .hidden_blocks = 4, .cell_state = true,
+               .gate_blocks = {{{"input", true}, {"forget", true}, {"cell", false}, {"output", true}}}},
       .folded_hh_bias_blocks = 4,
       .onednn = OnednnCell::Lstm,
       .float_steps = cell_steps<LstmSteps, float>(),

@@ -46,7 +46,8 @@ struct Mut1Steps {
 const CellSpec& mut1_cell() {
   static const CellSpec spec{
       .info = {.kind = CellKind::Mut1, .name = "mut1", .alias = "", .gates = 3, .input_blocks = 2,
-               .hidden_blocks = 2, .cell_state = false, .input_width_is_hidden = true},
+               .hidden_blocks = 2, .cell_state = false, .input_width_is_hidden = true,
+               .gate_blocks = {{{"update", true}, {"reset", true}, {"new", false}}}},
       .aux_blocks = 1,
       .scratch_blocks = 1,
       .folded_hh_bias_blocks = 2,

@@ -45,7 +45,8 @@ struct Mut2Steps {
 const CellSpec& mut2_cell() {
   static const CellSpec spec{
       .info = {.kind = CellKind::Mut2, .name = "mut2", .alias = "", .gates = 3, .input_blocks = 2,
-               .hidden_blocks = 3, .cell_state = false, .input_width_is_hidden = true},
+               .hidden_blocks = 3, .cell_state = false, .input_width_is_hidden = true,
+               .gate_blocks = {{{"new", false}, {"update", true}, {"reset", true}}}},
       .aux_blocks = 1,
       .scratch_blocks = 1,
       .folded_hh_bias_blocks = 3,

@@ -57,7 +57,8 @@ struct Mut3Steps {
 const CellSpec& mut3_cell() {
   static const CellSpec spec{
       .info = {.kind = CellKind::Mut3, .name = "mut3", .alias = "", .gates = 3, .input_blocks = 3,
-               .hidden_blocks = 3, .cell_state = false},
+               .hidden_blocks = 3, .cell_state = false,
+               .gate_blocks = {{{"update", true}, {"reset", true}, {"new", false}}}},
       .aux_blocks = 2,
       .scratch_blocks = 1,
       .folded_hh_bias_blocks = 3,
