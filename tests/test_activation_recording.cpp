@@ -45,8 +45,9 @@ TEST_P(RecordingMatchesTheModel, HiddenAndCellStatesAndLogitsAtEveryStep) {
     for (int64_t l = 0; l < L; ++l)
       for (int64_t j = 0; j < H; ++j) {
         ASSERT_NEAR(recording.layers[l].h[t * H + j], state.h[l * H + j], 1e-5) << "layer " << l << " t " << t;
-        if (c.cell == CellKind::Lstm)
+        if (c.cell == CellKind::Lstm) {  // braces: ASSERT_NEAR is an if/else
           ASSERT_NEAR(recording.layers[l].c[t * H + j], state.c[l * H + j], 1e-5) << "layer " << l << " t " << t;
+        }
       }
   }
 }
