@@ -12,7 +12,6 @@
 #include <string>
 
 #include "command_runner.h"
-#include "recur/char_model.h"
 #include "recur/checkpoint.h"
 #include "recur/option_error.h"
 #include "recur/recurrent.h"
@@ -146,37 +145,6 @@ TEST(CheckpointSafety, LoadingRefusesMetadataNestedTooDeeply) {
     ADD_FAILURE() << "deeply nested metadata was accepted";
   } catch (const FormatError& e) {
     EXPECT_NE(std::string(e.what()).find("'recur.model': JSON nested deeper than 64 levels"), std::string::npos)
-        << e.what();
-  }
-  fs::remove_all(dir);
-}
-
-// A checkpoint whose recur.model claims a layer far larger than its tensors:
-// refused before the model is allocated (without the budget this allocates
-// 4 * 200000^2 floats, 640 GB, and fails with bad_alloc or worse).
-TEST(CheckpointSafety, AConfigurationLargerThanTheStoredTensorsIsRefusedBeforeAllocating) {
-  const fs::path dir = fresh_directory_for_test("recur_ckpt_safety_");
-  CharModel model;
-  model.vocabulary = Vocabulary::of_text(std::u32string(U"abcab"), TextUnit::CodePoint);
-  Rng rng(1);
-  model.model = std::make_unique<LanguageModel>(
-      LanguageModelConfig{.vocab_size = model.vocabulary.size(), .embedding_size = 4, .hidden_size = 8, .num_layers = 1},
-      rng);
-  Checkpoint checkpoint;
-  store_parameters(model.model->parameters(), checkpoint);
-  checkpoint.model = model.describe();
-  save_checkpoint(dir / "ok.safetensors", checkpoint);
-  EXPECT_NO_THROW(CharModel::from_checkpoint(load_checkpoint(dir / "ok.safetensors")));
-
-  checkpoint.model["config"]["hidden_size"] = 200000;
-  save_checkpoint(dir / "huge.safetensors", checkpoint);
-  try {
-    CharModel::from_checkpoint(load_checkpoint(dir / "huge.safetensors"));
-    ADD_FAILURE() << "a 200000-unit layer was built from a checkpoint that stores an 8-unit one";
-  } catch (const FormatError& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "huge.safetensors").string() +
-                                         ": its model configuration needs more parameters than the checkpoint stores"),
-              std::string::npos)
         << e.what();
   }
   fs::remove_all(dir);

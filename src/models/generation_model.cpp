@@ -125,6 +125,7 @@ GenerationModel GenerationModel::from_checkpoint(const Checkpoint& checkpoint, c
     throw FormatError(where + ": the source vocabulary does not fit the encoder");
   if (g.scaler && g.scaler->columns() != config.decoder.condition_size)
     throw FormatError(where + ": the normalisation does not fit the vector width");
+  const ParameterBudget budget = parameter_budget(checkpoint);
   Rng unused(0);  // every parameter is overwritten
   g.model = std::make_unique<EncoderDecoder<float>>(config, unused);
   load_parameters(checkpoint, g.model->parameters());

@@ -117,6 +117,7 @@ MemoryModel MemoryModel::from_checkpoint(const Checkpoint& checkpoint) {
                                   where, config.input.frame_width, config.classes,
                                   memory_task_name(loaded.spec.kind), loaded.spec.input_width(),
                                   loaded.spec.outputs()));
+  const ParameterBudget budget = parameter_budget(checkpoint);
   Rng unused(0);  // every parameter is overwritten below
   loaded.model = std::make_unique<SequenceModel<float>>(config, unused);
   load_parameters(checkpoint, loaded.model->parameters());

@@ -17,7 +17,9 @@
 // The __m512 helpers are always inlined into AVX-512 functions; no ABI crosses.
 #pragma GCC diagnostic ignored "-Wpsabi"
 // GCC 12's masked-load intrinsics start from _mm512_undefined_ps().
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 namespace recur::kernels::rows {
@@ -25,8 +27,13 @@ namespace recur::kernels::rows {
 
 #ifdef RECUR_HAVE_AVX512_PATH
 // Everything in this namespace (lambdas included) is compiled for AVX-512.
+// clang ignores GCC's target pragma and has its own (the fuzz build uses clang).
+#ifdef __clang__
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,fma")
+#endif
 namespace avx512 {
 
 #define RECUR_AVX512 __attribute__((always_inline)) inline
@@ -193,7 +200,11 @@ RECUR_AVX512_FN void rnn_tanh_forward(float* g, float* ho, float* yo, int64_t H)
 #undef RECUR_ROW_LOOP
 
 }  // namespace avx512
+#ifdef __clang__
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #endif
 
 namespace {

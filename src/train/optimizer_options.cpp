@@ -107,7 +107,10 @@ nlohmann::json OptimizerOptions::to_json() const {
 OptimizerOptions OptimizerOptions::from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("optimizer options: expected a JSON object, got " + json.dump());
   OptimizerOptions options;
-  for (const auto& [key, value] : json.items()) {
+  for (const auto& item : json.items()) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     const auto& fields = option_fields();
     const auto field = std::find_if(fields.begin(), fields.end(), [&](const OptionField& f) { return key == f.name; });
     if (field == fields.end()) throw std::invalid_argument("optimizer options: unknown option '" + key + "'");
