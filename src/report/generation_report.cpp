@@ -30,11 +30,14 @@ HtmlCell vector_cell(const std::vector<double>& v) {
   return cell;
 }
 
-// Reads the dev file as the model reads it, keeping what each example's input looked like.
-GenerationData read_dev(const GenerationModel& model, const std::string& path, std::vector<HtmlCell>& inputs) {
+// Reads the dev file as the model reads it, keeping what the inputs of the
+// first `shown` examples looked like.
+GenerationData read_dev(const GenerationModel& model, const std::string& path, int64_t shown,
+                        std::vector<HtmlCell>& inputs) {
   if (model.vector_source()) {
     const CaptionData raw = read_caption_jsonl(path, model.caption_options(true));
-    for (const CaptionExample& e : raw.examples) inputs.push_back(vector_cell(e.vector));
+    for (size_t e = 0; e < raw.examples.size() && static_cast<int64_t>(e) < shown; ++e)
+      inputs.push_back(vector_cell(raw.examples[e].vector));
     return model.encode(raw);
   }
   const PairedText raw = read_paired_text(path, model.text_options(true));
@@ -42,7 +45,8 @@ GenerationData read_dev(const GenerationModel& model, const std::string& path, s
   // Examples group the lines with the same source; each keeps its first line.
   std::map<int64_t, const TextPair*> pair_at_line;
   for (const TextPair& p : raw.pairs) pair_at_line.emplace(p.line, &p);
-  for (int64_t line : data.lines) inputs.push_back(text_cell(join_tokens(pair_at_line.at(line)->source, model.source_unit)));
+  for (int64_t e = 0; e < std::min(shown, data.size()); ++e)
+    inputs.push_back(text_cell(join_tokens(pair_at_line.at(data.lines[e])->source, model.source_unit)));
   return data;
 }
 
@@ -81,7 +85,7 @@ void generation_report_section(HtmlPage& page, const ReportContext& context) {
   if (!dev_set_there(page, context, record.dev, task)) return;
   const GenerationModel model = GenerationModel::from_checkpoint(checkpoint, task);
   std::vector<HtmlCell> inputs;
-  GenerationData dev = read_dev(model, record.dev, inputs);
+  GenerationData dev = read_dev(model, record.dev, kShownExamples, inputs);
   const int64_t in_file = dev.size();
   const int64_t limit = context.options.generation_examples;
   if (limit > 0) dev.keep_first(limit);
