@@ -264,8 +264,10 @@ def check_page(browser, page, expect_series, screenshot_path, click=None, expect
         elements = []
         for selector in expect_elements:
             counts = count_shown(browser, session, selector)
-            if counts["shown"] == 0:
-                problems.append(f"no displayed element matches --expect-element {selector!r} ({counts['all']} hidden)")
+            if counts["all"] == 0:
+                problems.append(f"no element matches --expect-element {selector!r}")
+            elif counts["shown"] == 0:
+                problems.append(f"--expect-element {selector!r} matches only hidden elements ({counts['all']})")
             elements.append(f"{counts['shown']} {selector}")
 
         metrics = browser.send("Page.getLayoutMetrics", session=session)
