@@ -35,6 +35,11 @@ TEST(TokenAlignment, KittenToSitting) {
   EXPECT_EQ(steps_text(align_tokens({}, Tokens{4, 5})), "DD");
   EXPECT_EQ(steps_text(align_tokens(Tokens{4, 5}, {})), "II");
   EXPECT_TRUE(align_tokens({}, {}).empty());
+  // Of equal alignments, the one with the earliest matches: the repeat is the extra token.
+  EXPECT_EQ(steps_text(align_tokens(Tokens{1, 2, 3, 3}, Tokens{1, 2, 3})), "MMMI");
+  EXPECT_EQ(steps_text(align_tokens(Tokens{1, 2, 3}, Tokens{1, 2, 3, 3})), "MMMD");
+  // Fewer substitutions first: 1 9 2 against 1 2 3 is an extra 9 and a missing 3.
+  EXPECT_EQ(steps_text(align_tokens(Tokens{1, 9, 2}, Tokens{1, 2, 3})), "MIMD");
 }
 
 TEST(TokenAlignment, RandomPairsCostTheEditDistanceAndCoverBothInOrder) {

@@ -8,8 +8,9 @@
 // The number of non-Match steps equals edit_distance() (generation_metrics.h).
 // Among alignments with that many edits, one with the fewest substitutions
 // (so "A X B" against "A B C" shows X extra and C missing, B right, rather
-// than two substitutions); remaining ties go to Match/Substitute, then Insert,
-// then Delete, walking back from the ends, so a pair always gives the same steps.
+// than two substitutions); of those, the one whose matches come earliest
+// ("an even one one" against "an even one": the last "one" is extra), so a
+// pair always gives the same steps.
 #pragma once
 
 #include <cstdint>

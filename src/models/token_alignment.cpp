@@ -21,20 +21,22 @@ std::vector<AlignedToken> align_tokens(std::span<const int64_t> output, std::spa
     for (size_t j = 1; j <= m; ++j)
       at(i, j) = std::min({at(i - 1, j - 1) + diagonal(i, j), at(i - 1, j) + gap, at(i, j - 1) + gap});
 
+  // Walking back from the ends, an extra or missing token is taken before a
+  // match of the same rank, so that matches come as early as they can.
   std::vector<AlignedToken> steps;
   size_t i = n, j = m;
   while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + diagonal(i, j)) {
+    if (i > 0 && at(i, j) == at(i - 1, j) + gap) {
+      --i;
+      steps.push_back({AlignmentStep::Insert, static_cast<int64_t>(i), -1});
+    } else if (j > 0 && at(i, j) == at(i, j - 1) + gap) {
+      --j;
+      steps.push_back({AlignmentStep::Delete, -1, static_cast<int64_t>(j)});
+    } else {
       const bool same = diagonal(i, j) == 0;
       --i, --j;
       steps.push_back({same ? AlignmentStep::Match : AlignmentStep::Substitute, static_cast<int64_t>(i),
                        static_cast<int64_t>(j)});
-    } else if (i > 0 && at(i, j) == at(i - 1, j) + gap) {
-      --i;
-      steps.push_back({AlignmentStep::Insert, static_cast<int64_t>(i), -1});
-    } else {
-      --j;
-      steps.push_back({AlignmentStep::Delete, -1, static_cast<int64_t>(j)});
     }
   }
   std::reverse(steps.begin(), steps.end());

@@ -16,8 +16,11 @@ namespace {
 // Rows of the examples table: enough to see what the model gets wrong, few
 // enough to read.
 constexpr int64_t kShownExamples = 30;
-// A caption vector whose width is side * side is drawn about this many pixels across.
+// A caption vector whose width is side * side is drawn about this many pixels
+// across, up to a side of kMaxImageSide (28 x 28 digits; a larger picture
+// would be thousands of rectangles per row).
 constexpr int kImagePixels = 40;
+constexpr int kMaxImageSide = 32;
 
 HtmlCell text_cell(const std::string& text) { return HtmlCell{{TextRun{text, ""}}, ""}; }
 
@@ -25,7 +28,7 @@ HtmlCell vector_cell(const std::vector<double>& v) {
   const auto [low, high] = std::minmax_element(v.begin(), v.end());
   HtmlCell cell = text_cell(fmt::format("width {}, values {:.4g} to {:.4g}", v.size(), *low, *high));
   const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(v.size()))));
-  if (side > 1 && static_cast<size_t>(side) * static_cast<size_t>(side) == v.size())
+  if (side > 1 && side <= kMaxImageSide && static_cast<size_t>(side) * static_cast<size_t>(side) == v.size())
     cell.svg = GreyImage{v, side, std::max(1, kImagePixels / side)}.svg();
   return cell;
 }
