@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <regex>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -85,9 +87,16 @@ TEST(CliGenerationReport, Seq2seqPageShowsEvalsFiguresAndMarkedOutputs) {
   EXPECT_EQ(page.find("a<b"), std::string::npos);
   EXPECT_NE(page.find("A1 &lt;unk&gt; B1"), std::string::npos);
   EXPECT_NE(page.find("<span class=\"closest\">"), std::string::npos);  // "ab" has two references
-  EXPECT_GT(count_of(page, "<span class=\"sub\">") + count_of(page, "<span class=\"ins\">") +
-                count_of(page, "<span class=\"del\">"),
-            0u);
+  // Every example is in the table, so its marked words are eval's edits, one by one.
+  int64_t marked = 0;
+  const std::string rows = table.substr(0, table.find("</table>"));
+  const std::regex mark("<span class=\"(sub|ins|del)\">([^<]*)</span>");
+  for (auto it = std::sregex_iterator(rows.begin(), rows.end(), mark); it != std::sregex_iterator(); ++it) {
+    std::istringstream words((*it)[2].str());
+    for (std::string word; words >> word;) ++marked;
+  }
+  EXPECT_GT(marked, 0);
+  EXPECT_EQ(marked, all["edits"].get<int64_t>());
 
   // --examples 5: the first five examples ("ab" with both its references).
   const fs::path first = write_file(dir / "first.tsv", spelling_tsv().substr(0, spelling_tsv().find("bca")) +
