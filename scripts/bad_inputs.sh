@@ -198,6 +198,7 @@ expect missing.csv       forecast predict fc --data missing.csv
 # report, visualize, check, bench
 expect missing_run       report missing_run
 expect text.txt          report text.txt
+expect --examples        report char --examples -1
 expect missing_run       visualize missing_run --text text.txt
 expect binary.bin        visualize char --text binary.bin
 expect --max-chars       visualize char --text text.txt --max-chars -1

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Opens each HTML page in headless Chromium and checks that it renders offline.
 
-Usage: scripts/check_html.py [--expect-series N] [--screenshot-dir DIR]
+Usage: scripts/check_html.py [--expect-series N] [--screenshot-dir DIR] [--expect-element SELECTOR]...
                              [--click SELECTOR --expect-change SELECTOR] PAGE.html...
 
 For each page:
@@ -15,6 +15,9 @@ For each page:
   - each element with data-expected-series="N" holds N elements of class
     "series" in the rendered DOM; with --expect-series N, so does every <svg>;
     every SVG that is displayed has a non-empty size;
+  - with --expect-element SELECTOR (repeatable): the rendered page holds an
+    element matching it that is displayed with a non-empty size (a table of
+    outputs, a marked token);
   - with --click A --expect-change B: a real mouse click (Input.dispatchMouseEvent)
     in the middle of the first element matching A changes the first element
     matching B (its outerHTML, which holds inline styles), with no error;
@@ -196,8 +199,18 @@ def click_changes(browser, session, click, expect_change):
     return [], f"; clicking {point['text']!r} changed {expect_change}"
 
 
+# Runs in the page: how many elements match a selector, and how many of them are displayed.
+def count_shown(browser, session, selector):
+    found = evaluate(browser, session, f"""(() => {{
+        const all = [...document.querySelectorAll({json.dumps(selector)})];
+        const shown = all.filter(e => {{ const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; }});
+        return JSON.stringify({{all: all.length, shown: shown.length}});
+    }})()""")
+    return json.loads(found)
+
+
 def check_page(browser, page, expect_series, screenshot_path, click=None, expect_change=None,
-               screenshot_element=None):
+               screenshot_element=None, expect_elements=()):
     problems = []
     url = "file://" + os.path.abspath(page)
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -248,6 +261,14 @@ def check_page(browser, page, expect_series, screenshot_path, click=None, expect
                 problems.append(f"svg {svg['index']} is shown with an empty size")
         if not found["svgs"]:
             problems.append("no <svg> in the page")
+        elements = []
+        for selector in expect_elements:
+            counts = count_shown(browser, session, selector)
+            if counts["all"] == 0:
+                problems.append(f"no element matches --expect-element {selector!r}")
+            elif counts["shown"] == 0:
+                problems.append(f"--expect-element {selector!r} matches only hidden elements ({counts['all']})")
+            elements.append(f"{counts['shown']} {selector}")
 
         metrics = browser.send("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
@@ -268,7 +289,8 @@ def check_page(browser, page, expect_series, screenshot_path, click=None, expect
         with open(screenshot_path, "wb") as out:
             out.write(base64.b64decode(shot["data"]))
         series = sum(svg["series"] for svg in found["svgs"])
-        return problems, f"{len(found['svgs'])} svg, {series} series, {len(found['plots'])} declared plots{clicked}"
+        shown = "".join(f"; {e}" for e in elements)
+        return problems, f"{len(found['svgs'])} svg, {series} series, {len(found['plots'])} declared plots{shown}{clicked}"
     finally:
         browser.send("Target.closeTarget", {"targetId": target})
 
@@ -284,6 +306,8 @@ def main():
                         help="CSS selector of the element the click must change (with --click)")
     parser.add_argument("--screenshot-element", default=None,
                         help="CSS selector of the element to screenshot (default: the whole page)")
+    parser.add_argument("--expect-element", action="append", default=[],
+                        help="CSS selector that must match a displayed element in each page (repeatable)")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "chromium"))
     args = parser.parse_args()
     if bool(args.click) != bool(args.expect_change):
@@ -311,7 +335,8 @@ def main():
                     os.makedirs(folder, exist_ok=True)
                     screenshot = os.path.join(folder, os.path.splitext(os.path.basename(page))[0] + ".png")
                     browser_problems, summary = check_page(browser, page, args.expect_series, screenshot, args.click,
-                                                            args.expect_change, args.screenshot_element)
+                                                            args.expect_change, args.screenshot_element,
+                                                            args.expect_element)
                     problems += browser_problems
                     if problems:
                         failed += 1

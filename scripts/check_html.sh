@@ -3,7 +3,7 @@
 # offline: no console error, no network request, the expected number of
 # series in each SVG, and a screenshot PAGE.png beside each page.
 #
-#   scripts/check_html.sh [--expect-series N] [--screenshot-dir DIR]
+#   scripts/check_html.sh [--expect-series N] [--screenshot-dir DIR] [--expect-element SELECTOR]...
 #                         [--click SELECTOR --expect-change SELECTOR] PAGE.html...
 #
 # The work is done by check_html.py (DevTools protocol over a pipe; no Python

@@ -12,52 +12,21 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "generation_files.h"
 #include "test_files.h"
 
 namespace recur {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::caption_jsonl;
+using testing::eval_json;
 using testing::quoted;
-using testing::read_file;
 using testing::run_recur;
+using testing::spelling_tsv;
 using testing::write_file;
 
-const char* kQuick = " --epochs 0 --threads 1 --hidden 32 --embedding 16 --eval-every 100 --lr 0.01 --dropout 0 --seed 3";
-
-// Spelling -> "pronunciation": each letter a word-token of its own, doubled
-// letters one token (a tiny grapheme-to-phoneme).
-std::string spelling_tsv() {
-  const std::vector<std::string> words = {"ab", "ba", "abc", "cab", "bca", "aab", "bba", "cc", "acb", "bac", "ca", "cb"};
-  std::string out;
-  for (const std::string& w : words) {
-    std::string target;
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (i > 0 && w[i] == w[i - 1]) continue;
-      target += (target.empty() ? "" : " ") + std::string(1, static_cast<char>(w[i] - 'a' + 'A')) + "1";
-    }
-    out += w + "\t" + target + "\n";
-  }
-  return out;
-}
-
-// Vectors with one hot entry of four; the caption names it.
-std::string caption_jsonl() {
-  const std::vector<std::string> names = {"zero", "one two", "two", "three one"};
-  std::string out;
-  for (int i = 0; i < 24; ++i) {
-    nlohmann::json v = nlohmann::json::array();
-    for (int j = 0; j < 4; ++j) v.push_back(j == i % 4 ? 1.0 + 0.1 * (i % 3) : 0.05 * ((i + j) % 3));
-    out += nlohmann::json{{"vector", v}, {"text", names[static_cast<size_t>(i % 4)]}}.dump() + "\n";
-  }
-  return out;
-}
-
-nlohmann::json eval_json(const std::string& arguments) {
-  const auto r = run_recur(arguments + " --json");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return nlohmann::json::parse(r.output.substr(r.output.rfind('{')));
-}
+const char* const kQuick = testing::kQuickGeneration;
 
 TEST(CliSeq2seq, TrainEvalTranslateAndResume) {
   const fs::path dir = testing::fresh_directory_for_test("recur_seq2seq_");

@@ -52,6 +52,24 @@ TEST(HtmlPage, TextIsEscapedAndSectionsClose) {
   EXPECT_EQ(count_matches(html, "<td>n/a</td>"), 1u);
 }
 
+TEST(HtmlPage, MarkedCellsAreEscapedSpans) {
+  HtmlPage page("marks");
+  page.table({"output"},
+             {{HtmlCell{{{"a <b>", ""}, {"c&d", "sub"}, {"12", ""}}, ""}},
+              {HtmlCell{{{"0.5", ""}}, ""}},
+              {HtmlCell{{{"x", ""}}, GreyImage{{0, 1, 2, 3}, 2, 2}.svg()}}},
+             "outputs");
+  const std::string html = page.html();
+  EXPECT_EQ(count_matches(html, "<table class=\"outputs\">"), 1u);
+  EXPECT_EQ(count_matches(html, "<td>a &lt;b&gt;<span class=\"sub\">c&amp;d</span>12</td>"), 1u);
+  EXPECT_EQ(count_matches(html, "<td class=\"num\">0.5</td>"), 1u);
+  EXPECT_EQ(count_matches(html, "<td><svg [^]*?</svg>\nx</td>"), 1u);
+  // A mark or class is an attribute value written as it is: only plain names.
+  EXPECT_THROW(page.table({}, {{HtmlCell{{{"t", "a\" onclick=\"x"}}, ""}}}, ""), std::invalid_argument);
+  EXPECT_THROW(page.table({}, {{HtmlCell{{{"t", ""}}, ""}}}, "a b"), std::invalid_argument);
+  EXPECT_THROW(page.table({}, {{HtmlCell{{}, "<script>"}}}, ""), std::invalid_argument);
+}
+
 TEST(HtmlPage, NothingIsFetchedAndNothingRuns) {
   HtmlPage page("report");
   page.figure(small_plot(2), 2, "two series");

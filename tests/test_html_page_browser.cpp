@@ -2,7 +2,8 @@
 // rate, gradient norm with clip events, per-tag bars, a confusion matrix)
 // opened in headless Chromium by scripts/check_html.sh: it must render with no
 // console error and no network request and show the series it declares. A page
-// that breaks each rule must fail the same check. Skipped without chromium.
+// that breaks each rule must fail the same check, and so must one that lacks an
+// element the check is told to expect. Skipped without chromium.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -144,6 +145,27 @@ TEST(HtmlPageBrowser, CheckFailsOnErrorsRequestsAndMissingSeries) {
   EXPECT_NE(result.output.find("a src/href that is not a data: URL"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("expected 2 series, found 1"), std::string::npos) << result.output;
   EXPECT_EQ(result.output.find("ok   "), std::string::npos) << result.output;
+}
+
+TEST(HtmlPageBrowser, ExpectedElementsMustBeShown) {
+  if (!have_chromium()) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs it)";
+  const auto dir = testing::fresh_directory("recur_html_page_browser_element_");
+  LinePlot plot;
+  plot.series = {curve("only", {0, 1}, {0, 1})};
+  testing::write_file(dir / "table.html", "<!DOCTYPE html><html><body>" + plot.svg() +
+                                              "<table class=\"outputs\"><tr><td>x</td></tr></table>"
+                                              "<span class=\"hidden\" style=\"display:none\">y</span></body></html>");
+  const std::string page = testing::quoted((dir / "table.html").string());
+  auto result = testing::run_command(check_html("--expect-element 'table.outputs td' " + page));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("1 table.outputs td"), std::string::npos) << result.output;
+  result = testing::run_command(check_html("--expect-element 'table.outputs td' --expect-element .hidden "
+                                           "--expect-element .absent " + page));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("--expect-element '.hidden' matches only hidden elements (1)"),
+            std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("no element matches --expect-element '.absent'"),
+            std::string::npos) << result.output;
 }
 
 }  // namespace

@@ -443,5 +443,23 @@ TEST(SvgPlotHeatMap, EmptyMatrixSaysNoData) {
   EXPECT_EQ(count_matches(map.svg(), "class=\"no-data\""), 1u);
 }
 
+TEST(SvgPlotGreyImage, OnePixelPerValueBlackForTheLargest) {
+  // 2 x 2: values 0, 1, 2, 4 row-major; grey = 255 * (1 - (v - 0) / 4).
+  const std::string svg = GreyImage{{0, 1, 2, 4}, 2, 5}.svg();
+  const auto pixels = tags_with(svg, "class=\"pixel\"");
+  ASSERT_EQ(pixels.size(), 4u);
+  EXPECT_EQ(count_matches(svg, "class=\"series\" data-series=\"image\""), 1u);
+  EXPECT_EQ(attribute(svg.substr(0, svg.find('>') + 1), "width"), "10.00");
+  const std::vector<std::string> fills = {"#ffffff", "#bfbfbf", "#808080", "#000000"};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(attribute(pixels[i], "fill"), fills[i]) << i;
+    EXPECT_EQ(number_attribute(pixels[i], "x"), 5.0 * static_cast<double>(i % 2));
+    EXPECT_EQ(number_attribute(pixels[i], "y"), 5.0 * static_cast<double>(i / 2));
+  }
+  // A constant picture is white; a picture of the wrong size is refused.
+  EXPECT_EQ(count_matches(GreyImage{{3, 3, 3, 3}, 2, 1}.svg(), "#ffffff"), 5u);  // 4 pixels and the background
+  EXPECT_THROW((GreyImage{{1, 2, 3}, 2, 1}.svg()), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace recur

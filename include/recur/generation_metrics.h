@@ -24,6 +24,15 @@ namespace recur {
 
 int64_t edit_distance(std::span<const int64_t> a, std::span<const int64_t> b);
 
+// The reference nearest `output` by edit distance (ties to the first): the
+// one the error rates count against, and the one `recur report` marks errors by.
+struct ClosestReference {
+  int64_t index = 0;
+  int64_t distance = 0;
+};
+// Throws std::invalid_argument for no reference.
+ClosestReference closest_reference(std::span<const int64_t> output, const std::vector<std::vector<int64_t>>& references);
+
 class GenerationScores {
  public:
   // Adds one output with its references (at least one).

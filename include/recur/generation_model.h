@@ -29,6 +29,10 @@
 
 namespace recur {
 
+// The task names their checkpoints carry.
+inline constexpr const char* kSeq2seqTask = "seq2seq";
+inline constexpr const char* kCaptionTask = "caption";
+
 // A data file in ids: sources (token ids, or normalised vectors) and, when
 // labelled, the references of each example (target ids, no begin or end token).
 struct GenerationData {
@@ -40,6 +44,8 @@ struct GenerationData {
   int64_t unknown_source_tokens = 0;  // mapped to <unk>
 
   int64_t size() const { return static_cast<int64_t>(lines.size()); }
+  // Keeps the first `count` examples (all when there are fewer).
+  void keep_first(int64_t count);
   std::vector<int64_t> source_lengths() const;  // 1 for vector sources
 };
 

@@ -30,6 +30,11 @@ struct GenerationDataRecord {
   static GenerationDataRecord from_json(const nlohmann::json& json);
 };
 
+// What `recur seq2seq|caption eval` decodes with unless told otherwise (and
+// so what `recur report` decodes with, to print the same figures).
+inline constexpr int64_t kDefaultDecodeMaxLength = 100;  // tokens, the end token counted
+inline constexpr int64_t kDefaultDecodeBatch = 64;       // inputs decoded at once
+
 // Reads a file the way the model reads it (TSV pairs or caption JSONL).
 GenerationData read_generation_data(const GenerationModel& model, const std::string& path, bool targets_required);
 

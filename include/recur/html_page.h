@@ -25,6 +25,19 @@
 
 namespace recur {
 
+// A table cell of marked text: runs of text, each plain (mark "") or in a
+// <span class="MARK"> that CSS added with add_css() styles (e.g. a wrong
+// token), optionally after a small SVG (from svg_plot.h). Marks are letters,
+// digits, '-' or '_'; the text is escaped like every other text.
+struct TextRun {
+  std::string text;
+  std::string mark;
+};
+struct HtmlCell {
+  std::vector<TextRun> runs;
+  std::string svg;
+};
+
 class HtmlPage {
  public:
   explicit HtmlPage(std::string title);
@@ -35,6 +48,12 @@ class HtmlPage {
   // A table: `header` cells (may be empty: no header row) and rows of cells;
   // cells that read as numbers are right-aligned.
   void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+  // The same with marked cells, as <table class="CSS_CLASS"> when a class is
+  // given; a cell of one plain run is right-aligned when it reads as a number.
+  // Throws std::invalid_argument for a mark or class that is not a plain name,
+  // or a cell's svg that is not an <svg> element.
+  void table(const std::vector<std::string>& header, const std::vector<std::vector<HtmlCell>>& rows,
+             const std::string& css_class);
   // An SVG figure with an optional caption. expected_series >= 0 declares the
   // number of series the browser check must find in it. Throws
   // std::invalid_argument when `svg` is not an <svg> element.

@@ -32,6 +32,7 @@ struct ReportOptions {
   int64_t sample_length = 400;                   // characters per language-model sample
   std::vector<double> temperatures = {0.5, 0.8, 1.0};
   uint64_t seed = 1;                             // of the samples: the same run gives the same page
+  int64_t generation_examples = 1000;            // seq2seq/caption: dev examples decoded and scored (0: all)
 };
 
 struct ReportContext {
@@ -42,6 +43,12 @@ struct ReportContext {
 };
 
 using ReportSection = std::function<void(HtmlPage& page, const ReportContext& context)>;
+
+// For a section that evaluates on the dev set the run was trained with (`dev`,
+// "" when none): when there is none, or its file is gone, says so on the page
+// (with the `recur COMMAND eval` line that scores a file instead) and returns
+// false.
+bool dev_set_there(HtmlPage& page, const ReportContext& context, const std::string& dev, const std::string& command);
 
 // Adds a section for `task` ("" = every task), after the built-in ones.
 void register_report_section(const std::string& task, ReportSection section);

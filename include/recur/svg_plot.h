@@ -136,4 +136,17 @@ struct HeatMap {
   std::string svg() const;
 };
 
+// A small grey picture of a square matrix with no axes or labels, e.g. the
+// vector a caption model reads when its width is a perfect square (an image's
+// pixels): black for the largest value, white for the smallest, `cell` pixels
+// a side per value; one <g class="series" data-series="image"> of <rect>s.
+// Throws std::invalid_argument unless values.size() == side * side.
+struct GreyImage {
+  std::vector<double> values;  // row-major
+  int side = 0;
+  int cell = 4;
+
+  std::string svg() const;
+};
+
 }  // namespace recur

@@ -32,21 +32,22 @@ std::map<Ngram, int64_t> ngram_counts(std::span<const int64_t> tokens, size_t n)
 }
 }  // namespace
 
-void GenerationScores::add(std::span<const int64_t> output, const std::vector<std::vector<int64_t>>& references) {
+ClosestReference closest_reference(std::span<const int64_t> output, const std::vector<std::vector<int64_t>>& references) {
   if (references.empty()) throw std::invalid_argument("an output to score needs at least one reference");
-  ++outputs_;
-  // The closest reference by edit distance (ties to the first) for the error rates.
-  int64_t best = -1, best_distance = 0;
-  for (size_t r = 0; r < references.size(); ++r) {
+  ClosestReference best{0, edit_distance(output, references[0])};
+  for (size_t r = 1; r < references.size(); ++r) {
     const int64_t d = edit_distance(output, references[r]);
-    if (best < 0 || d < best_distance) {
-      best = static_cast<int64_t>(r);
-      best_distance = d;
-    }
+    if (d < best.distance) best = {static_cast<int64_t>(r), d};
   }
-  const std::vector<int64_t>& closest = references[static_cast<size_t>(best)];
-  exact_ += best_distance == 0;
-  edits_ += best_distance;
+  return best;
+}
+
+void GenerationScores::add(std::span<const int64_t> output, const std::vector<std::vector<int64_t>>& references) {
+  const ClosestReference best = closest_reference(output, references);
+  ++outputs_;
+  const std::vector<int64_t>& closest = references[static_cast<size_t>(best.index)];
+  exact_ += best.distance == 0;
+  edits_ += best.distance;
   reference_tokens_ += static_cast<int64_t>(closest.size());
   for (size_t i = 0; i < std::min(output.size(), closest.size()); ++i) position_matches_ += output[i] == closest[i];
   // BLEU: clipped n-gram counts; the reference length closest to the output's.

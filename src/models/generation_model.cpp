@@ -17,6 +17,18 @@ std::vector<int64_t> GenerationData::source_lengths() const {
   return lengths;
 }
 
+void GenerationData::keep_first(int64_t count) {
+  if (count >= size()) return;
+  const auto n = static_cast<size_t>(count);
+  if (!sources.empty()) sources.resize(n);
+  if (!vectors.empty()) vectors.resize(n);
+  references.resize(n);
+  lines.resize(n);
+  unknown_source_tokens = 0;
+  for (const auto& source : sources)
+    unknown_source_tokens += std::count(source.begin(), source.end(), WordVocabulary::kUnknown);
+}
+
 std::vector<TargetRef> all_targets(const GenerationData& data) {
   std::vector<TargetRef> targets;
   for (int64_t e = 0; e < data.size(); ++e)
@@ -43,7 +55,7 @@ WordVocabulary build_target_vocabulary(const std::vector<std::vector<std::string
 
 GenerationModel GenerationModel::build_seq2seq(const PairedText& train, GenerationModelOptions options, Rng& rng) {
   GenerationModel g;
-  g.task = "seq2seq";
+  g.task = kSeq2seqTask;
   g.source_unit = options.source_unit;
   g.target_unit = options.target_unit;
   WordCounts sources;
@@ -66,7 +78,7 @@ GenerationModel GenerationModel::build_seq2seq(const PairedText& train, Generati
 
 GenerationModel GenerationModel::build_caption(const CaptionData& train, GenerationModelOptions options, Rng& rng) {
   GenerationModel g;
-  g.task = "caption";
+  g.task = kCaptionTask;
   g.target_unit = options.target_unit;
   std::vector<std::vector<std::string>> targets;
   for (const CaptionExample& e : train.examples)
@@ -102,7 +114,7 @@ nlohmann::json GenerationModel::describe() const {
 
 GenerationModel GenerationModel::from_checkpoint(const Checkpoint& checkpoint, const std::string& task) {
   const std::string where = checkpoint.path.string();
-  const std::string description = task == "caption" ? "a caption model" : "a seq2seq (encoder-decoder) model";
+  const std::string description = task == kCaptionTask ? "a caption model" : "a seq2seq (encoder-decoder) model";
   require_task(checkpoint, task, description);
   GenerationModel g;
   g.task = task;

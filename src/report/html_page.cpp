@@ -44,6 +44,31 @@ std::string plot_div(const std::string& svg, int expected_series, const std::str
   return fmt::format("<div class=\"plot{}\"{}>\n{}</div>\n", extra_class, expected, svg);
 }
 
+// An id, class or mark: safe in an attribute without escaping ("" counts as plain).
+bool plain_name(const std::string& name) {
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+std::string cell_html(const HtmlCell& cell) {
+  const bool number = cell.svg.empty() && cell.runs.size() == 1 && cell.runs[0].mark.empty() && is_number(cell.runs[0].text);
+  std::string out = number ? "<td class=\"num\">" : "<td>";
+  if (!cell.svg.empty()) {
+    check_svg(cell.svg);
+    out += cell.svg;
+  }
+  for (const TextRun& run : cell.runs) {
+    if (run.mark.empty()) {
+      out += escape_xml(run.text);
+      continue;
+    }
+    if (!plain_name(run.mark))
+      throw std::invalid_argument("HtmlPage::table: a mark must be letters, digits, '-' or '_', got \"" + run.mark + "\"");
+    out += "<span class=\"" + run.mark + "\">" + escape_xml(run.text) + "</span>";
+  }
+  return out + "</td>";
+}
+
 std::string caption_of(const std::string& caption) {
   return caption.empty() ? std::string() : "<figcaption>" + escape_xml(caption) + "</figcaption>\n";
 }
@@ -87,18 +112,30 @@ void HtmlPage::section(const std::string& heading) {
 void HtmlPage::paragraph(const std::string& text) { body_ += "<p>" + escape_xml(text) + "</p>\n"; }
 
 void HtmlPage::table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
-  body_ += "<table>\n";
+  std::vector<std::vector<HtmlCell>> cells;
+  for (const auto& row : rows) {
+    cells.emplace_back();
+    for (const auto& text : row) cells.back().push_back(HtmlCell{{TextRun{text, ""}}, ""});
+  }
+  table(header, cells, "");
+}
+
+void HtmlPage::table(const std::vector<std::string>& header, const std::vector<std::vector<HtmlCell>>& rows,
+                     const std::string& css_class) {
+  if (!plain_name(css_class))
+    throw std::invalid_argument("HtmlPage::table: a class must be letters, digits, '-' or '_', got \"" + css_class + "\"");
+  std::string out = css_class.empty() ? "<table>\n" : "<table class=\"" + css_class + "\">\n";
   if (!header.empty()) {
-    body_ += "<tr>";
-    for (const auto& cell : header) body_ += "<th>" + escape_xml(cell) + "</th>";
-    body_ += "</tr>\n";
+    out += "<tr>";
+    for (const auto& cell : header) out += "<th>" + escape_xml(cell) + "</th>";
+    out += "</tr>\n";
   }
   for (const auto& row : rows) {
-    body_ += "<tr>";
-    for (const auto& cell : row) body_ += (is_number(cell) ? "<td class=\"num\">" : "<td>") + escape_xml(cell) + "</td>";
-    body_ += "</tr>\n";
+    out += "<tr>";
+    for (const HtmlCell& cell : row) out += cell_html(cell);
+    out += "</tr>\n";
   }
-  body_ += "</table>\n";
+  body_ += out + "</table>\n";
 }
 
 void HtmlPage::figure(const std::string& svg, int expected_series, const std::string& caption) {
@@ -125,10 +162,7 @@ void HtmlPage::toggle(const std::vector<std::pair<std::string, std::string>>& vi
 void HtmlPage::preformatted(const std::string& text) { body_ += "<pre>" + escape_xml(text) + "</pre>\n"; }
 
 void HtmlPage::container(const std::string& id, const std::string& css_class) {
-  const auto plain = [](const std::string& name) {
-    return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
-  };
-  if (id.empty() || !plain(id) || !plain(css_class))
+  if (id.empty() || !plain_name(id) || !plain_name(css_class))
     throw std::invalid_argument("HtmlPage::container: id and class must be letters, digits, '-' or '_', got \"" + id +
                                 "\" \"" + css_class + "\"");
   body_ += fmt::format("<div id=\"{}\"{}></div>\n", id, css_class.empty() ? "" : " class=\"" + css_class + "\"");

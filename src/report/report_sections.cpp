@@ -1,5 +1,8 @@
 #include "recur/report_sections.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <map>
 #include <utility>
 
@@ -7,6 +10,8 @@
 #include "recur/char_model.h"
 #include "recur/forecast_report.h"
 #include "recur/forecaster.h"
+#include "recur/generation_model.h"
+#include "recur/generation_report.h"
 #include "recur/gradient_flow_report.h"
 #include "recur/sequence_labeler.h"
 #include "recur/sequence_report.h"
@@ -21,12 +26,28 @@ std::multimap<std::string, ReportSection>& sections() {
       {kClassifyTask, classify_report_section},
       {kTagTask, tag_report_section},
       {kForecastTask, forecast_report_section},
+      {kSeq2seqTask, generation_report_section},
+      {kCaptionTask, generation_report_section},
       {"", gradient_flow_report_section},
   };
   return table;
 }
 
 }  // namespace
+
+bool dev_set_there(HtmlPage& page, const ReportContext& context, const std::string& dev, const std::string& command) {
+  if (dev.empty()) {
+    page.paragraph(fmt::format("This run was trained without --dev; `recur {} eval {} --data FILE` gives these "
+                               "figures for a labelled file.",
+                               command, context.run_dir.string()));
+    return false;
+  }
+  if (!std::filesystem::exists(dev)) {
+    page.paragraph(fmt::format("The dev file the run was trained with, {}, is no longer there.", dev));
+    return false;
+  }
+  return true;
+}
 
 void register_report_section(const std::string& task, ReportSection section) {
   sections().emplace(task, std::move(section));

@@ -1,7 +1,5 @@
 #include "recur/sequence_report.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include "recur/sequence_evaluation.h"
@@ -53,16 +51,7 @@ void sequence_section(HtmlPage& page, const ReportContext& context, LabelScope s
     return;
   }
   const SequenceDataRecord record = SequenceDataRecord::from_json(checkpoint.training.at("data"));
-  if (record.dev.empty()) {
-    page.paragraph(fmt::format("This run was trained without --dev; `recur {} eval {} --data FILE` gives these "
-                               "figures for a labelled file.",
-                               tag ? "tag" : "classify", context.run_dir.string()));
-    return;
-  }
-  if (!std::filesystem::exists(record.dev)) {
-    page.paragraph(fmt::format("The dev file the run was trained with, {}, is no longer there.", record.dev));
-    return;
-  }
+  if (!dev_set_there(page, context, record.dev, tag ? "tag" : "classify")) return;
   SequenceLabeler labeler = SequenceLabeler::from_checkpoint(checkpoint, scope);
   const SequenceExamples dev = read_sequence_examples(record.dev, record.read_options(scope));
   const EncodedSequences encoded = labeler.encode(dev, UnknownLabels::Count);

@@ -635,4 +635,21 @@ std::string HeatMap::svg() const {
   return out + "</svg>\n";
 }
 
+std::string GreyImage::svg() const {
+  if (side < 1 || values.size() != static_cast<size_t>(side) * static_cast<size_t>(side))
+    throw std::invalid_argument(fmt::format("GreyImage: {} values for a side of {}", values.size(), side));
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  const double range = *high - *low;
+  const double size = static_cast<double>(side * cell);
+  std::string out = svg_open(size, size) + "<g class=\"series\" data-series=\"image\">";
+  for (int r = 0; r < side; ++r)
+    for (int c = 0; c < side; ++c) {
+      const double v = values[static_cast<size_t>(r * side + c)];
+      const int grey = range > 0 ? static_cast<int>(std::lround(255 * (1 - (v - *low) / range))) : 255;
+      out += fmt::format("<rect class=\"pixel\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\"/>", c * cell,
+                         r * cell, cell, cell, grey, grey, grey);
+    }
+  return out + "</g>\n</svg>\n";
+}
+
 }  // namespace recur

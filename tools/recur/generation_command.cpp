@@ -17,7 +17,7 @@ namespace recur::cli {
 namespace {
 
 bool text_source(GenerationSource s) { return s == GenerationSource::Text; }
-std::string task_name(GenerationSource s) { return text_source(s) ? "seq2seq" : "caption"; }
+std::string task_name(GenerationSource s) { return text_source(s) ? kSeq2seqTask : kCaptionTask; }
 std::string task_description(GenerationSource s) {
   return text_source(s) ? "a seq2seq (encoder-decoder) model" : "a caption model";
 }
@@ -177,7 +177,7 @@ SubcommandRun setup_train(CLI::App& app, GenerationSource source) {
 
 struct DecodeFlags {
   std::string checkpoint;
-  int64_t beam = 1, max_length = 100, batch = 64;
+  int64_t beam = 1, max_length = kDefaultDecodeMaxLength, batch = kDefaultDecodeBatch;
   double length_penalty = 0.0;
   bool json = false;
   int threads = 0;

@@ -26,6 +26,7 @@ struct ReportFlags {
 int run_report_command(const ReportFlags& f) {
   apply_threads(f.threads);
   if (f.options.sample_length < 0) throw UsageError("--sample-length must be >= 0");
+  if (f.options.generation_examples < 0) throw UsageError("--examples must be >= 0 (0: all)");
   for (double t : f.options.temperatures)
     if (!(t >= 0)) throw UsageError("--temperatures must be >= 0 (0 is greedy)");
   if (fs::is_regular_file(f.run))
@@ -48,6 +49,9 @@ const bool report_registered = register_subcommand(
       app.add_option("--temperatures", f->options.temperatures, "Sampling temperatures (language models)")
           ->capture_default_str()->delimiter(',');
       app.add_option("--seed", f->options.seed, "Seed of the samples")->capture_default_str();
+      app.add_option("--examples", f->options.generation_examples,
+                     "Dev examples decoded and scored (seq2seq, caption; 0: all)")
+          ->capture_default_str();
       add_threads_flag(app, f->threads);
       return [f] { return run_report_command(*f); };
     });
