@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -73,6 +74,9 @@ class EncoderDecoder {
   // Teacher forcing: logits [T * B, V]. Keeps `batch` until backward.
   const Tensor<T>& forward(const EncoderDecoderBatch& batch, bool training, Rng* rng);
   void backward(const Tensor<T>& grad_logits);
+
+  // A copy with the same parameter values and its own workspaces (a thread's model).
+  std::unique_ptr<EncoderDecoder> replica();
 
   // Decodes every row of the batch's source (targets unused).
   std::vector<std::vector<Hypothesis>> decode(const EncoderDecoderBatch& batch, int64_t begin_token, int64_t end_token,

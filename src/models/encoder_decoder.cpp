@@ -143,6 +143,15 @@ void EncoderDecoder<T>::backward(const Tensor<T>& grad_logits) {
 }
 
 template <typename T>
+std::unique_ptr<EncoderDecoder<T>> EncoderDecoder<T>::replica() {
+  Rng unused(0);  // every parameter is overwritten
+  auto copy = std::make_unique<EncoderDecoder<T>>(config_, unused);
+  const ParameterList<T> from = parameters(), to = copy->parameters();
+  for (size_t i = 0; i < from.size(); ++i) to[i]->value = from[i]->value;
+  return copy;
+}
+
+template <typename T>
 std::vector<std::vector<Hypothesis>> EncoderDecoder<T>::decode(const EncoderDecoderBatch& batch, int64_t begin_token,
                                                             int64_t end_token, const DecodingOptions& options,
                                                             Rng* rng) {

@@ -38,52 +38,77 @@ void log_softmax(const T* logits, int64_t V, std::vector<double>& out) {
   for (int64_t v = 0; v < V; ++v) out[static_cast<size_t>(v)] = double(logits[v]) - log_sum;
 }
 
-// Keeps rows `keep` of a state [L, R, H] (in that order): beams follow their parents.
+// log softmax of one entry of a row: what greedy decoding adds to a hypothesis.
 template <typename T>
-void gather_rows(Tensor<T>& state, std::span<const int64_t> keep) {
+double log_probability_of(const T* logits, int64_t V, int64_t token) {
+  const double top = *std::max_element(logits, logits + V);
+  double sum = 0;
+  for (int64_t v = 0; v < V; ++v) sum += std::exp(double(logits[v]) - top);
+  return double(logits[token]) - top - std::log(sum);
+}
+
+// Keeps rows `keep` of a state [L, R, H] (in that order): beams follow their
+// parents. `spare` is a workspace of the same kind, swapped in, so that no
+// step allocates once the batch has stopped growing.
+template <typename T>
+void gather_rows(Tensor<T>& state, std::span<const int64_t> keep, Tensor<T>& spare) {
   if (state.empty()) return;
   const int64_t L = state.dim(0), R = state.dim(1), H = state.dim(2), K = static_cast<int64_t>(keep.size());
-  Tensor<T> out({L, K, H});
+  spare.resize({L, K, H});
   for (int64_t l = 0; l < L; ++l)
     for (int64_t i = 0; i < K; ++i)
-      std::memcpy(out.data() + (l * K + i) * H, state.data() + (l * R + keep[i]) * H, sizeof(T) * H);
-  state = std::move(out);
+      std::memcpy(spare.data() + (l * K + i) * H, state.data() + (l * R + keep[i]) * H, sizeof(T) * H);
+  std::swap(state, spare);
 }
 
 template <typename T>
-void gather_state(RecurrentState<T>& state, std::span<const int64_t> keep) {
-  gather_rows(state.h, keep);
-  gather_rows(state.c, keep);
+void gather_state(RecurrentState<T>& state, std::span<const int64_t> keep, RecurrentState<T>& spare) {
+  gather_rows(state.h, keep, spare.h);
+  gather_rows(state.c, keep, spare.c);
+}
+
+// The first best token that is not banned (greedy; ties to the lower id, as std::max_element).
+template <typename T>
+int64_t best_token(const T* logits, int64_t V, const std::vector<bool>& banned) {
+  int64_t best = -1;
+  for (int64_t v = 0; v < V; ++v)
+    if (!banned[v] && (best < 0 || logits[v] > logits[best])) best = v;
+  return best;
 }
 
 // Greedy or sampled: one hypothesis per input, rows leave when they end.
 template <typename T>
 std::vector<std::vector<Hypothesis>> decode_one_each(ConditionedDecoder<T>& decoder, int64_t N, int64_t begin_token,
                                                      int64_t end_token, const DecodingOptions& options, Rng* rng) {
-  SamplingOptions sampling = options.sampling.value_or(SamplingOptions{.greedy = true});
-  TokenSampler sampler(sampling);
-  if (options.sampling && rng == nullptr) throw std::invalid_argument("sampled decoding needs an Rng");
-  Rng unused(0);  // greedy draws nothing, but the sampler takes an Rng
-  Rng& draw = rng ? *rng : unused;
+  std::optional<TokenSampler> sampler;
+  if (options.sampling) {
+    if (rng == nullptr) throw std::invalid_argument("sampled decoding needs an Rng");
+    sampler.emplace(*options.sampling);
+  }
+  const int64_t V = decoder.config().vocab_size;
+  std::vector<bool> banned(static_cast<size_t>(V), false);
+  for (int64_t b : options.banned) banned[b] = true;
   std::vector<Hypothesis> result(static_cast<size_t>(N));
   std::vector<int64_t> sources(static_cast<size_t>(N)), tokens(static_cast<size_t>(N), begin_token), keep;
   for (int64_t n = 0; n < N; ++n) sources[n] = n;
-  RecurrentState<T> state = decoder.initial_state(sources);
+  RecurrentState<T> state = decoder.initial_state(sources), spare;
   Tensor<T> logits;
   std::vector<float> row;
-  std::vector<double> log_p;
-  const int64_t V = decoder.config().vocab_size;
   for (int64_t step = 0; step < options.max_length && !sources.empty(); ++step) {
     decoder.step(tokens, sources, state, logits);
     keep.clear();
     for (size_t r = 0; r < sources.size(); ++r) {
       const T* z = logits.data() + r * V;
-      row.assign(z, z + V);
-      for (int64_t b : options.banned) row[b] = -std::numeric_limits<float>::infinity();
-      const int64_t token = sampler.sample(row, draw);
-      log_softmax(z, V, log_p);
+      int64_t token = 0;
+      if (sampler) {
+        row.assign(z, z + V);
+        for (int64_t b : options.banned) row[b] = -std::numeric_limits<float>::infinity();
+        token = sampler->sample(row, *rng);
+      } else {
+        token = best_token(z, V, banned);
+      }
       Hypothesis& h = result[static_cast<size_t>(sources[r])];
-      h.log_probability += log_p[token];
+      h.log_probability += log_probability_of(z, V, token);
       if (token == end_token) continue;
       h.tokens.push_back(token);
       keep.push_back(static_cast<int64_t>(r));
@@ -92,7 +117,7 @@ std::vector<std::vector<Hypothesis>> decode_one_each(ConditionedDecoder<T>& deco
     }
     sources.resize(keep.size());
     tokens.resize(keep.size());
-    gather_state(state, keep);
+    if (static_cast<int64_t>(keep.size()) < state.h.dim(1)) gather_state(state, keep, spare);
   }
   // Rows still live here were cut at max_length; the others ended with the end token.
   std::vector<std::vector<Hypothesis>> out(static_cast<size_t>(N));
@@ -132,7 +157,7 @@ std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder,
   }
   std::vector<bool> banned(static_cast<size_t>(V), false);
   for (int64_t b : options.banned) banned[b] = true;
-  RecurrentState<T> state = decoder.initial_state(sources);
+  RecurrentState<T> state = decoder.initial_state(sources), spare;
   Tensor<T> logits;
   std::vector<double> log_p;
   std::vector<Candidate> candidates;
@@ -193,7 +218,7 @@ std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder,
         }
       }
     }
-    gather_state(state, keep);
+    gather_state(state, keep, spare);
     sources = std::move(next_sources);
     tokens = std::move(next_tokens);
   }
