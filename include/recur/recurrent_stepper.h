@@ -7,6 +7,8 @@
 //   x                 [B, I]      the input of one step
 #pragma once
 
+#include <span>
+
 #include "recur/recurrent.h"
 
 namespace recur {
@@ -31,6 +33,9 @@ class RecurrentStepper {
   const T* step(const T* x, int64_t batch, RecurrentState<T>& state);
   // One step from layer 0's projected input [B, G*H] (see project_input).
   const T* step_projected(const T* projected, int64_t batch, RecurrentState<T>& state);
+  // One step whose row r's projected input is row rows[r] of table [table_rows, G*H]
+  // (project_input of every token), gathered straight into the gates.
+  const T* step_table(const T* table, int64_t table_rows, std::span<const int64_t> rows, RecurrentState<T>& state);
 
  private:
   struct LayerWeights {
@@ -40,6 +45,7 @@ class RecurrentStepper {
     const Parameter<T>* bias_hh;
   };
   void project(const LayerWeights& w, const T* x, int64_t rows, int64_t in, T* out) const;
+  const T* run_layers(int64_t batch, RecurrentState<T>& state);
   void recur_layer(const LayerWeights& w, int64_t batch, T* gates, T* h, T* c);
 
   RecurrentOptions options_;

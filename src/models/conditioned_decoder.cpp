@@ -282,13 +282,7 @@ void ConditionedDecoder<T>::step(std::span<const int64_t> tokens, std::span<cons
   const int64_t R = static_cast<int64_t>(tokens.size()), H = config_.hidden_size;
   const T* h = nullptr;
   if (!token_table_.empty()) {
-    const int64_t GH = token_table_.dim(1);
-    step_projected_.resize({R, GH});
-    for (int64_t r = 0; r < R; ++r) {
-      if (tokens[r] < 0 || tokens[r] >= config_.vocab_size) throw std::out_of_range("decoder token out of range");
-      std::memcpy(step_projected_.data() + r * GH, token_table_.data() + tokens[r] * GH, sizeof(T) * GH);
-    }
-    h = stepper_->step_projected(step_projected_.data(), R, state);
+    h = stepper_->step_table(token_table_.data(), config_.vocab_size, tokens, state);
   } else {
     embedding_.forward(tokens, step_embedded_);
     join_condition(step_embedded_, step_condition_, sources, 1, step_input_);

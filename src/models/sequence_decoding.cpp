@@ -130,8 +130,11 @@ std::vector<std::vector<Hypothesis>> decode_one_each(ConditionedDecoder<T>& deco
   return out;
 }
 
+// A live hypothesis is a node of a tree of tokens shared by every hypothesis
+// of the search (node_token, node_parent), so that extending one copies nothing.
 struct Live {
-  std::vector<int64_t> tokens;
+  int64_t node = -1;  // its last token (-1: none yet)
+  int64_t length = 0;
   double log_probability = 0;
   int64_t row = 0;  // its row in the batch
 };
@@ -142,6 +145,22 @@ struct Candidate {
   int64_t token;
 };
 
+struct TokenTree {
+  std::vector<int64_t> token, parent;
+
+  int64_t add(int64_t parent_node, int64_t t) {
+    token.push_back(t);
+    parent.push_back(parent_node);
+    return static_cast<int64_t>(token.size()) - 1;
+  }
+  std::vector<int64_t> tokens(int64_t node, int64_t length) const {
+    std::vector<int64_t> out(static_cast<size_t>(length));
+    for (int64_t i = length - 1; i >= 0; --i, node = parent[static_cast<size_t>(node)])
+      out[static_cast<size_t>(i)] = token[static_cast<size_t>(node)];
+    return out;
+  }
+};
+
 template <typename T>
 std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder, int64_t N, int64_t begin_token,
                                                  int64_t end_token, const DecodingOptions& options) {
@@ -149,23 +168,26 @@ std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder,
   const double alpha = options.length_penalty, longest = length_penalty(options.max_length, alpha);
   std::vector<std::vector<Live>> live(static_cast<size_t>(N));
   std::vector<std::vector<Hypothesis>> finished(static_cast<size_t>(N));
-  std::vector<int64_t> sources, tokens, keep;
+  std::vector<int64_t> sources, tokens, keep, next_sources, next_tokens;
   for (int64_t n = 0; n < N; ++n) {
-    live[n].push_back({{}, 0.0, n});
+    live[n].push_back({-1, 0, 0.0, n});
     sources.push_back(n);
     tokens.push_back(begin_token);
   }
   std::vector<bool> banned(static_cast<size_t>(V), false);
   for (int64_t b : options.banned) banned[b] = true;
   RecurrentState<T> state = decoder.initial_state(sources), spare;
+  TokenTree tree;
   Tensor<T> logits;
   std::vector<double> log_p;
   std::vector<Candidate> candidates;
+  std::vector<Live> next;
   auto by_score = [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; };
   for (int64_t step = 0; step < options.max_length && !sources.empty(); ++step) {
     decoder.step(tokens, sources, state, logits);
     keep.clear();
-    std::vector<int64_t> next_sources, next_tokens;
+    next_sources.clear();
+    next_tokens.clear();
     for (int64_t n = 0; n < N; ++n) {
       std::vector<Live>& beams = live[n];
       if (beams.empty()) continue;
@@ -182,25 +204,24 @@ std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder,
                           if (a.log_probability != b.log_probability) return a.log_probability > b.log_probability;
                           return a.parent != b.parent ? a.parent < b.parent : a.token < b.token;
                         });
-      std::vector<Live> next;
+      next.clear();
       for (size_t rank = 0; rank < take && static_cast<int64_t>(next.size()) < K; ++rank) {
         const Candidate& c = candidates[rank];
         const Live& parent = beams[c.parent];
-        const int64_t length = static_cast<int64_t>(parent.tokens.size()) + 1;
         if (c.token == end_token) {
           // An ending counts only among the K best of this step (a later one is worse than K live beams).
           if (static_cast<int64_t>(rank) < K)
-            finished[n].push_back({parent.tokens, c.log_probability, c.log_probability / length_penalty(length, alpha), true});
+            finished[n].push_back({tree.tokens(parent.node, parent.length), c.log_probability,
+                                   c.log_probability / length_penalty(parent.length + 1, alpha), true});
           continue;
         }
-        Live child{parent.tokens, c.log_probability, static_cast<int64_t>(next_sources.size())};
-        child.tokens.push_back(c.token);
+        next.push_back({tree.add(parent.node, c.token), parent.length + 1, c.log_probability,
+                        static_cast<int64_t>(next_sources.size())});
         keep.push_back(parent.row);
         next_sources.push_back(n);
         next_tokens.push_back(c.token);
-        next.push_back(std::move(child));
       }
-      beams = std::move(next);
+      beams.swap(next);
       // Done when K endings are held and no live beam can still beat the K-th.
       std::vector<Hypothesis>& done = finished[n];
       std::sort(done.begin(), done.end(), by_score);
@@ -219,14 +240,13 @@ std::vector<std::vector<Hypothesis>> beam_search(ConditionedDecoder<T>& decoder,
       }
     }
     gather_state(state, keep, spare);
-    sources = std::move(next_sources);
-    tokens = std::move(next_tokens);
+    sources.swap(next_sources);
+    tokens.swap(next_tokens);
   }
   for (int64_t n = 0; n < N; ++n) {
-    for (const Live& l : live[n]) {
-      const int64_t length = static_cast<int64_t>(l.tokens.size());
-      finished[n].push_back({l.tokens, l.log_probability, l.log_probability / length_penalty(length, alpha), false});
-    }
+    for (const Live& l : live[n])
+      finished[n].push_back({tree.tokens(l.node, l.length), l.log_probability,
+                             l.log_probability / length_penalty(l.length, alpha), false});
     std::stable_sort(finished[n].begin(), finished[n].end(), by_score);
     if (static_cast<int64_t>(finished[n].size()) > K) finished[n].resize(static_cast<size_t>(K));
   }

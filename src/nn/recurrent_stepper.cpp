@@ -54,15 +54,35 @@ const T* RecurrentStepper<T>::step(const T* x, int64_t batch, RecurrentState<T>&
 
 template <typename T>
 const T* RecurrentStepper<T>::step_projected(const T* projected, int64_t batch, RecurrentState<T>& state) {
-  const int64_t H = options_.hidden_size, GH = gate_count(options_.cell) * H, slot = batch * H;
+  const int64_t GH = gate_count(options_.cell) * options_.hidden_size;
+  gates_.resize({batch, GH});
+  std::memcpy(gates_.data(), projected, sizeof(T) * batch * GH);
+  return run_layers(batch, state);
+}
+
+template <typename T>
+const T* RecurrentStepper<T>::step_table(const T* table, int64_t table_rows, std::span<const int64_t> rows,
+                                         RecurrentState<T>& state) {
+  const int64_t batch = static_cast<int64_t>(rows.size()), GH = gate_count(options_.cell) * options_.hidden_size;
+  gates_.resize({batch, GH});
+  for (int64_t r = 0; r < batch; ++r) {
+    if (rows[r] < 0 || rows[r] >= table_rows)
+      throw std::out_of_range("generation: table row " + std::to_string(rows[r]) + " out of range");
+    std::memcpy(gates_.data() + r * GH, table + rows[r] * GH, sizeof(T) * GH);
+  }
+  return run_layers(batch, state);
+}
+
+// Layer 0's projected input is in gates_.
+template <typename T>
+const T* RecurrentStepper<T>::run_layers(int64_t batch, RecurrentState<T>& state) {
+  const int64_t H = options_.hidden_size, slot = batch * H;
   const Shape state_shape{options_.num_layers, batch, H};
   if (state.h.shape() != state_shape)
     throw std::invalid_argument("generation state h must be " + shape_string(state_shape) + ", got " +
                                 shape_string(state.h.shape()));
   if (cell_->info.cell_state && state.c.shape() != state_shape)
     throw std::invalid_argument("generation state c must be " + shape_string(state_shape));
-  gates_.resize({batch, GH});
-  std::memcpy(gates_.data(), projected, sizeof(T) * batch * GH);
   for (int64_t l = 0; l < options_.num_layers; ++l) {
     T* h = state.h.data() + l * slot;
     if (l > 0) project(layers_[l], state.h.data() + (l - 1) * slot, batch, H, gates_.data());
