@@ -84,7 +84,8 @@ class EncoderDecoder {
 
  private:
   // v [B, C] and, for a tokens source, the encoder outputs (the memory).
-  void encode(const EncoderDecoderBatch& batch, bool training, Rng* rng);
+  // `decoding`: nothing will go backward.
+  void encode(const EncoderDecoderBatch& batch, bool training, Rng* rng, bool decoding = false);
 
   EncoderDecoderConfig config_;
   std::optional<Embedding<T>> embedding_;

@@ -244,9 +244,11 @@ void ConditionedDecoder<T>::begin(const Tensor<T>& condition, const DecoderMemor
   step_condition_ = condition;
   // Without v in the input, layer 0's input projection is a function of the
   // token alone: project the whole embedding table once (as the language
-  // model's generator does) and each step gathers rows instead of a GEMM.
+  // model's generator does) and each step gathers rows instead of a GEMM
+  // (only for a vocabulary small beside the N inputs: a step projects at least
+  // N rows, and a decoding takes several steps).
   token_table_ = Tensor<T>();
-  if (!config_.every_step()) {
+  if (!config_.every_step() && config_.vocab_size <= 8 * condition.dim(0)) {
     const Tensor<T>& table = embedding_.parameters()[0]->value;
     token_table_.resize({config_.vocab_size, gate_count(config_.cell) * config_.hidden_size});
     stepper_->project_input(table.data(), config_.vocab_size, token_table_.data());
@@ -285,8 +287,12 @@ void ConditionedDecoder<T>::step(std::span<const int64_t> tokens, std::span<cons
     h = stepper_->step_table(token_table_.data(), config_.vocab_size, tokens, state);
   } else {
     embedding_.forward(tokens, step_embedded_);
-    join_condition(step_embedded_, step_condition_, sources, 1, step_input_);
-    h = stepper_->step(step_input_.data(), R, state);
+    const Tensor<T>* x = &step_embedded_;
+    if (config_.every_step()) {
+      join_condition(step_embedded_, step_condition_, sources, 1, step_input_);
+      x = &step_input_;
+    }
+    h = stepper_->step(x->data(), R, state);
   }
   if (attention_) {
     const int64_t M = config_.memory_size;
