@@ -124,8 +124,10 @@ TEST(BeamSearch, WidthOneIsGreedy) {
 }
 
 TEST(Decoding, BatchedEqualsOneAtATime) {
+  // Every conditioning: without v in the input, steps read a projected embedding table.
+  for (Conditioning c : {Conditioning::InitialState, Conditioning::EveryStep, Conditioning::Both}) {
   Rng rng(60);
-  ConditionedDecoder<float> decoder(tiny(9, Conditioning::Both), rng);
+  ConditionedDecoder<float> decoder(tiny(9, c), rng);
   const Tensor<float> condition = conditions<float>(7, rng, 3.0);
   for (int64_t width : {1, 4}) {
     const DecodingOptions options = decoding(10, width, 0.6);
@@ -141,6 +143,7 @@ TEST(Decoding, BatchedEqualsOneAtATime) {
         EXPECT_NEAR(alone[0][k].score, together[n][k].score, 1e-4);
       }
     }
+  }
   }
 }
 

@@ -114,7 +114,8 @@ class ConditionedDecoder {
   Tensor<T> grad_features_, grad_hidden_, grad_context_, grad_input_, grad_embedded_, grad_pre_, grad_part_;
   // Decoding.
   std::unique_ptr<RecurrentStepper<T>> stepper_;
-  Tensor<T> step_condition_, step_input_, step_hidden_, step_features_, step_context_;
+  Tensor<T> step_condition_, step_embedded_, step_input_, step_hidden_, step_features_, step_context_;
+  Tensor<T> token_table_;  // [V, G*H] layer 0's projection of every token (no every-step v), from begin()
   Tensor<T> step_memory_;  // memory of begin(), as given
   std::vector<int64_t> step_memory_lengths_;
 };

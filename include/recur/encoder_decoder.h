@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -74,13 +75,17 @@ class EncoderDecoder {
   const Tensor<T>& forward(const EncoderDecoderBatch& batch, bool training, Rng* rng);
   void backward(const Tensor<T>& grad_logits);
 
+  // A copy with the same parameter values and its own workspaces (a thread's model).
+  std::unique_ptr<EncoderDecoder> replica();
+
   // Decodes every row of the batch's source (targets unused).
   std::vector<std::vector<Hypothesis>> decode(const EncoderDecoderBatch& batch, int64_t begin_token, int64_t end_token,
                                               const DecodingOptions& options, Rng* rng);
 
  private:
   // v [B, C] and, for a tokens source, the encoder outputs (the memory).
-  void encode(const EncoderDecoderBatch& batch, bool training, Rng* rng);
+  // `decoding`: nothing will go backward.
+  void encode(const EncoderDecoderBatch& batch, bool training, Rng* rng, bool decoding = false);
 
   EncoderDecoderConfig config_;
   std::optional<Embedding<T>> embedding_;

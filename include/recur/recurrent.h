@@ -39,6 +39,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "recur/cell.h"
 #include "recur/parameter.h"
@@ -102,6 +103,17 @@ class Recurrent {
   // the dropout masks and is needed only when training with dropout > 0.
   void forward(const Tensor<T>& input, const RecurrentState<T>& initial, std::span<const int64_t> lengths,
                Tensor<T>& output, RecurrentState<T>& final, bool training = false, Rng* rng = nullptr);
+
+  // Inference from token ids, for a stack whose input is an embedding:
+  // project_layer0(table [V, input_size]) gives, per direction, every token's
+  // layer-0 input projection [V, G*H] (biases folded in), and forward_tokens
+  // runs the stack with ids [T, B] (time-major) picking rows of them instead of
+  // projecting each step's input: the same output as forward on the embedded
+  // ids, one GEMM fewer. Our kernels; nothing is kept for backward.
+  std::vector<Tensor<T>> project_layer0(const Tensor<T>& table);
+  void forward_tokens(std::span<const Tensor<T>> tables, std::span<const int64_t> ids, int64_t steps,
+                      const RecurrentState<T>& initial, std::span<const int64_t> lengths, Tensor<T>& output,
+                      RecurrentState<T>& final);
 
   // Backpropagates through the last forward. Parameter gradients are added to
   // (calling it twice doubles them); grad_input and grad_initial are written.

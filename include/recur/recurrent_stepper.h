@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 
 #include "recur/recurrent.h"
 
@@ -33,6 +34,9 @@ class RecurrentStepper {
   const T* step(const T* x, int64_t batch, RecurrentState<T>& state);
   // One step from layer 0's projected input [B, G*H] (see project_input).
   const T* step_projected(const T* projected, int64_t batch, RecurrentState<T>& state);
+  // One step whose row r's projected input is row rows[r] of table [table_rows, G*H]
+  // (project_input of every token), gathered straight into the gates.
+  const T* step_table(const T* table, int64_t table_rows, std::span<const int64_t> rows, RecurrentState<T>& state);
 
   // Sees each layer as a step leaves it: its gate buffer [B, G*H] (the
   // activations, in the blocks of CellInfo::gate_blocks), and its new h and c

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "recur/cell.h"
 #include "recur/gemm.h"
 #include "recur/option_error.h"
 
@@ -241,6 +242,17 @@ void ConditionedDecoder<T>::begin(const Tensor<T>& condition, const DecoderMemor
                                 shape_string(condition.shape()));
   if (!stepper_) stepper_ = std::make_unique<RecurrentStepper<T>>(rnn_);
   step_condition_ = condition;
+  // Without v in the input, layer 0's input projection is a function of the
+  // token alone: project the whole embedding table once (as the language
+  // model's generator does) and each step gathers rows instead of a GEMM
+  // (only for a vocabulary small beside the N inputs: a step projects at least
+  // N rows, and a decoding takes several steps).
+  token_table_ = Tensor<T>();
+  if (!config_.every_step() && config_.vocab_size <= 8 * condition.dim(0)) {
+    const Tensor<T>& table = embedding_.parameters()[0]->value;
+    token_table_.resize({config_.vocab_size, gate_count(config_.cell) * config_.hidden_size});
+    stepper_->project_input(table.data(), config_.vocab_size, token_table_.data());
+  }
   if (attention_) {
     if (memory.values == nullptr) throw std::invalid_argument("the decoder has attention but was given no memory");
     step_memory_ = *memory.values;
@@ -270,13 +282,18 @@ template <typename T>
 void ConditionedDecoder<T>::step(std::span<const int64_t> tokens, std::span<const int64_t> sources,
                                  RecurrentState<T>& state, Tensor<T>& logits) {
   const int64_t R = static_cast<int64_t>(tokens.size()), H = config_.hidden_size;
-  embedding_.forward(tokens, step_input_);
-  if (config_.every_step()) {
-    Tensor<T> joined;
-    join_condition(step_input_, step_condition_, sources, 1, joined);
-    step_input_ = std::move(joined);
+  const T* h = nullptr;
+  if (!token_table_.empty()) {
+    h = stepper_->step_table(token_table_.data(), config_.vocab_size, tokens, state);
+  } else {
+    embedding_.forward(tokens, step_embedded_);
+    const Tensor<T>* x = &step_embedded_;
+    if (config_.every_step()) {
+      join_condition(step_embedded_, step_condition_, sources, 1, step_input_);
+      x = &step_input_;
+    }
+    h = stepper_->step(x->data(), R, state);
   }
-  const T* h = stepper_->step(step_input_.data(), R, state);
   if (attention_) {
     const int64_t M = config_.memory_size;
     step_hidden_.resize({1, R, H});

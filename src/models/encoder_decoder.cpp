@@ -90,7 +90,7 @@ ParameterList<T> EncoderDecoder<T>::parameters() {
 }
 
 template <typename T>
-void EncoderDecoder<T>::encode(const EncoderDecoderBatch& batch, bool training, Rng* rng) {
+void EncoderDecoder<T>::encode(const EncoderDecoderBatch& batch, bool training, Rng* rng, bool decoding) {
   const int64_t B = batch.batch;
   if (!encoder_) {
     condition_ = tensor_cast<T>(batch.source_vectors);
@@ -99,10 +99,18 @@ void EncoderDecoder<T>::encode(const EncoderDecoderBatch& batch, bool training, 
   const EncoderConfig& e = *config_.encoder;
   const int64_t S = static_cast<int64_t>(batch.source_ids.size()) / B, D = e.bidirectional ? 2 : 1,
                 H = e.hidden_size, L = e.num_layers;
-  embedding_->forward(batch.source_ids, embedded_);
-  embedded_.reshape({S, B, e.embedding});
-  dropout_.forward(embedded_, dropped_, training, rng);
-  encoder_->forward(dropped_, initial_, batch.source_lengths, memory_, final_, training, rng);
+  if (decoding && e.vocab_size <= S * B) {
+    // Nothing for backward and no dropout: each source token's layer-0
+    // projection is a row of a table of the vocabulary's, made once per batch
+    // (no more work than projecting the batch's S * B tokens), not a GEMM per step.
+    const std::vector<Tensor<T>> tables = encoder_->project_layer0(embedding_->parameters()[0]->value);
+    encoder_->forward_tokens(tables, batch.source_ids, S, initial_, batch.source_lengths, memory_, final_);
+  } else {
+    embedding_->forward(batch.source_ids, embedded_);
+    embedded_.reshape({S, B, e.embedding});
+    dropout_.forward(embedded_, dropped_, training, rng);
+    encoder_->forward(dropped_, initial_, batch.source_lengths, memory_, final_, training, rng);
+  }
   // v = the top layer's final h of each direction, side by side.
   condition_.resize({B, D * H});
   for (int64_t d = 0; d < D; ++d)
@@ -143,10 +151,19 @@ void EncoderDecoder<T>::backward(const Tensor<T>& grad_logits) {
 }
 
 template <typename T>
+std::unique_ptr<EncoderDecoder<T>> EncoderDecoder<T>::replica() {
+  Rng unused(0);  // every parameter is overwritten
+  auto copy = std::make_unique<EncoderDecoder<T>>(config_, unused);
+  const ParameterList<T> from = parameters(), to = copy->parameters();
+  for (size_t i = 0; i < from.size(); ++i) to[i]->value = from[i]->value;
+  return copy;
+}
+
+template <typename T>
 std::vector<std::vector<Hypothesis>> EncoderDecoder<T>::decode(const EncoderDecoderBatch& batch, int64_t begin_token,
                                                             int64_t end_token, const DecodingOptions& options,
                                                             Rng* rng) {
-  encode(batch, /*training=*/false, nullptr);
+  encode(batch, /*training=*/false, nullptr, /*decoding=*/true);
   const DecoderMemory<T> memory{encoder_ ? &memory_ : nullptr, batch.source_lengths};
   return decode_sequences(decoder_, condition_, memory, begin_token, end_token, options, rng);
 }

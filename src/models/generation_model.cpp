@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <omp.h>
+
 #include <algorithm>
+#include <exception>
 #include <map>
 
 #include "recur/format_error.h"
+#include "recur/gemm.h"
 #include "recur/label_set.h"
 #include "recur/length_bucket_batcher.h"
 
@@ -249,12 +253,41 @@ EncoderDecoderBatch GenerationModel::batch(const GenerationData& data, std::span
 std::vector<std::vector<Hypothesis>> GenerationModel::decode(const GenerationData& data, const DecodingOptions& options,
                                                              int64_t batch_size, Rng* rng) const {
   std::vector<std::vector<Hypothesis>> result(static_cast<size_t>(data.size()));
-  for (const std::vector<int64_t>& examples : evaluation_batches(data.source_lengths(), batch_size, true)) {
+  const std::vector<std::vector<int64_t>> batches = evaluation_batches(data.source_lengths(), batch_size, true);
+  auto decode_batch = [&](EncoderDecoder<float>& m, const std::vector<int64_t>& examples) {
     EncoderDecoderBatch b;
     fill_sources(data, examples, b);
-    std::vector<std::vector<Hypothesis>> decoded = model->decode(b, begin_token(), end_token(), options, rng);
+    std::vector<std::vector<Hypothesis>> decoded = m.decode(b, begin_token(), end_token(), options, rng);
     for (size_t r = 0; r < examples.size(); ++r) result[examples[r]] = std::move(decoded[r]);
+  };
+  // Threads take whole batches, each on its own copy of the model (its own
+  // workspaces), and run single-threaded inside: a decoding step's matrices
+  // are too small to share among threads without waiting at every step. A
+  // batch decodes the same way on any thread, so the output does not depend
+  // on the thread count. Sampling stays on one thread: its draws come in order.
+  const int threads = options.sampling ? 1 : static_cast<int>(std::min<size_t>(num_threads(), batches.size()));
+  if (threads <= 1) {
+    for (const std::vector<int64_t>& examples : batches) decode_batch(*model, examples);
+    return result;
   }
+  std::vector<std::unique_ptr<EncoderDecoder<float>>> replicas;
+  for (int t = 1; t < threads; ++t) replicas.push_back(model->replica());
+  std::exception_ptr failure;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num();
+    EncoderDecoder<float>& m = t == 0 ? *model : *replicas[static_cast<size_t>(t - 1)];
+#pragma omp for schedule(dynamic, 1)
+    for (size_t i = 0; i < batches.size(); ++i) {
+      try {
+        decode_batch(m, batches[i]);
+      } catch (...) {
+#pragma omp critical(recur_generation_decode)
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
   return result;
 }
 

@@ -114,6 +114,11 @@ struct Recurrent<T>::Impl {
 
   typename Recurrent<T>::StateGradientObserver observer;  // empty: nobody watches
 
+  // forward_tokens: layer 0's projected inputs are rows of these tables (one
+  // per direction), picked by token_ids [T * B], instead of a GEMM over x.
+  std::span<const Tensor<T>> token_tables;
+  std::span<const int64_t> token_ids;
+
   int64_t H() const { return options.hidden_size; }
   int64_t G() const { return cell->info.gates; }
   int64_t D() const { return options.directions(); }
@@ -128,6 +133,10 @@ struct Recurrent<T>::Impl {
   void create_parameters(Rng& rng);
   void check_forward_arguments(const Tensor<T>& input, const RecurrentState<T>& initial,
                                std::span<const int64_t> lengths) const;
+  void check_state_and_lengths(int64_t steps, int64_t batch, const RecurrentState<T>& initial,
+                               std::span<const int64_t> lengths) const;
+  void run_forward(const T* x, const RecurrentState<T>& initial, std::span<const int64_t> lengths, Tensor<T>& output,
+                   RecurrentState<T>& final, bool training, Rng* rng);
   void forward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* h0, const T* c0, T* y, T* hn, T* cn);
   void backward_unit(Unit<T>& unit, const T* x, int64_t input_size, const T* grad_y, const T* grad_hn,
                      const T* grad_cn, T* grad_x, bool accumulate_grad_x, T* grad_h0, T* grad_c0);
@@ -169,7 +178,13 @@ void Recurrent<T>::Impl::check_forward_arguments(const Tensor<T>& x, const Recur
   if (x.rank() != 3 || x.dim(2) != options.input_size || x.dim(0) < 1 || x.dim(1) < 1)
     throw std::invalid_argument("input must be [T, B, " + std::to_string(options.input_size) + "] with T, B >= 1, got " +
                                 shape_string(x.shape()));
-  const Shape state_shape{options.num_layers * D(), x.dim(1), H()};
+  check_state_and_lengths(x.dim(0), x.dim(1), initial, lens);
+}
+
+template <typename T>
+void Recurrent<T>::Impl::check_state_and_lengths(int64_t steps_, int64_t batch_, const RecurrentState<T>& initial,
+                                                 std::span<const int64_t> lens) const {
+  const Shape state_shape{options.num_layers * D(), batch_, H()};
   if (!initial.h.empty() && initial.h.shape() != state_shape)
     throw std::invalid_argument("h0 must be " + shape_string(state_shape) + ", got " + shape_string(initial.h.shape()));
   if (!initial.c.empty()) {
@@ -179,13 +194,13 @@ void Recurrent<T>::Impl::check_forward_arguments(const Tensor<T>& x, const Recur
                                   shape_string(initial.c.shape()));
   }
   if (!lens.empty()) {
-    if (static_cast<int64_t>(lens.size()) != x.dim(1))
+    if (static_cast<int64_t>(lens.size()) != batch_)
       throw std::invalid_argument("lengths has " + std::to_string(lens.size()) + " entries for a batch of " +
-                                  std::to_string(x.dim(1)));
+                                  std::to_string(batch_));
     for (size_t b = 0; b < lens.size(); ++b)
-      if (lens[b] < 1 || lens[b] > x.dim(0))
+      if (lens[b] < 1 || lens[b] > steps_)
         throw std::invalid_argument("lengths[" + std::to_string(b) + "] = " + std::to_string(lens[b]) +
-                                    " is outside [1, " + std::to_string(x.dim(0)) + "]");
+                                    " is outside [1, " + std::to_string(steps_) + "]");
   }
 }
 
@@ -200,12 +215,18 @@ void Recurrent<T>::Impl::forward_unit(Unit<T>& u, const T* x, int64_t I, const T
   if (has_c) u.cells.resize({T_ + 1, B, H_});
   if (aux_width > 0) u.aux.resize({T_, B, aux_width});
 
-  // 1. The input projection of all steps, one GEMM, biases folded in.
+  // 1. The input projection of all steps, one GEMM, biases folded in (or,
+  // for layer 0 of forward_tokens, rows of the direction's table).
   T* gates = u.gates.data();
-  project_inputs<T>(*cell, H_,
-                    {u.weight_ih->value.data(), u.bias_ih ? u.bias_ih->value.data() : nullptr,
-                     u.bias_hh ? u.bias_hh->value.data() : nullptr},
-                    x, T_ * B, I, bias_row, gates);
+  if (x == nullptr) {
+    const T* table = token_tables[u.reverse ? 1 : 0].data();
+    for (int64_t i = 0; i < T_ * B; ++i) std::memcpy(gates + i * GH, table + token_ids[i] * GH, sizeof(T) * GH);
+  } else {
+    project_inputs<T>(*cell, H_,
+                      {u.weight_ih->value.data(), u.bias_ih ? u.bias_ih->value.data() : nullptr,
+                       u.bias_hh ? u.bias_hh->value.data() : nullptr},
+                      x, T_ * B, I, bias_row, gates);
+  }
 
   // 2. The time loop, one cell step each.
   T* states = u.states.data();
@@ -361,13 +382,68 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
                            Tensor<T>& output, RecurrentState<T>& final, bool training, Rng* rng) {
   Impl& m = *impl_;
   m.check_forward_arguments(input, initial, lengths);
+  m.steps = input.dim(0);
+  m.batch = input.dim(1);
+  m.input = &input;
+  m.token_tables = {};
+  m.has_forward = false;
+  m.run_forward(input.data(), initial, lengths, output, final, training, rng);
+  m.has_forward = true;
+}
+
+template <typename T>
+std::vector<Tensor<T>> Recurrent<T>::project_layer0(const Tensor<T>& x) {
+  Impl& m = *impl_;
+  if (x.rank() != 2 || x.dim(1) != m.options.input_size)
+    throw std::invalid_argument("project_layer0 takes [V, " + std::to_string(m.options.input_size) + "], got " +
+                                shape_string(x.shape()));
+  std::vector<Tensor<T>> tables;
+  for (int64_t d = 0; d < m.D(); ++d) {
+    const Unit<T>& u = m.units[d];
+    Tensor<T> table({x.dim(0), m.G() * m.H()});
+    project_inputs<T>(*m.cell, m.H(),
+                      {u.weight_ih->value.data(), u.bias_ih ? u.bias_ih->value.data() : nullptr,
+                       u.bias_hh ? u.bias_hh->value.data() : nullptr},
+                      x.data(), x.dim(0), x.dim(1), m.bias_row, table.data());
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+template <typename T>
+void Recurrent<T>::forward_tokens(std::span<const Tensor<T>> tables, std::span<const int64_t> ids, int64_t steps,
+                                  const RecurrentState<T>& initial, std::span<const int64_t> lengths, Tensor<T>& output,
+                                  RecurrentState<T>& final) {
+  Impl& m = *impl_;
+  const int64_t GH = m.G() * m.H();
+  if (static_cast<int64_t>(tables.size()) != m.D())
+    throw std::invalid_argument("forward_tokens needs one table per direction");
+  for (const Tensor<T>& table : tables)
+    if (table.rank() != 2 || table.dim(1) != GH || table.dim(0) != tables[0].dim(0))
+      throw std::invalid_argument("forward_tokens tables must be [V, " + std::to_string(GH) + "]");
+  if (steps < 1 || ids.empty() || static_cast<int64_t>(ids.size()) % steps != 0)
+    throw std::invalid_argument("forward_tokens ids must be [T, B] with T = " + std::to_string(steps));
+  for (int64_t id : ids)
+    if (id < 0 || id >= tables[0].dim(0)) throw std::out_of_range("forward_tokens: token id out of range");
+  m.steps = steps;
+  m.batch = static_cast<int64_t>(ids.size()) / steps;
+  m.check_state_and_lengths(m.steps, m.batch, initial, lengths);
+  m.input = nullptr;
+  m.token_tables = tables;
+  m.token_ids = ids;
+  m.has_forward = false;  // nothing kept for backward
+  m.run_forward(nullptr, initial, lengths, output, final, false, nullptr);
+  m.token_tables = {};
+}
+
+template <typename T>
+void Recurrent<T>::Impl::run_forward(const T* x, const RecurrentState<T>& initial, std::span<const int64_t> lengths,
+                                     Tensor<T>& output, RecurrentState<T>& final, bool training, Rng* rng) {
+  Impl& m = *this;
   const int64_t L = m.options.num_layers, D = m.D(), H = m.H();
   const bool use_dropout = training && m.options.dropout > 0.0 && L > 1;
   if (use_dropout && rng == nullptr) throw std::invalid_argument("training with dropout needs an Rng");
-  m.steps = input.dim(0);
-  m.batch = input.dim(1);
   m.lengths.assign(lengths.begin(), lengths.end());
-  m.input = &input;
   const Shape layer_shape{m.steps, m.batch, D * H};
   const Shape state_shape{L * D, m.batch, H};
   const int64_t slot = m.batch * H;
@@ -379,14 +455,13 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
   m.dropped.resize(use_dropout ? L - 1 : 0);
   if (m.dropouts.size() != m.dropped.size()) m.dropouts.assign(m.dropped.size(), Dropout<T>(m.options.dropout));
   m.used_dropout = use_dropout;
-  const T* x = input.data();
   int64_t in = m.options.input_size;
   // oneDNN for float, where it is faster (onednn_layer.h); our kernels otherwise.
   bool onednn_path = false;
   if constexpr (std::is_same_v<T, float>) {
     if (!lengths.empty()) m.segments = split_by_length(lengths, m.batch, m.steps);  // shared by every layer
     const double flops = step_flops_per_token(m.options);
-    onednn_path = onednn::enabled() && m.cell->onednn != OnednnCell::None && !m.observer &&
+    onednn_path = onednn::enabled() && m.cell->onednn != OnednnCell::None && !m.observer && m.token_tables.empty() &&
                   (lengths.empty() ? onednn::worth_full_length(m.batch, flops)
                                    : onednn::worth_segmenting(m.segments, flops));
   }
@@ -434,7 +509,6 @@ void Recurrent<T>::forward(const Tensor<T>& input, const RecurrentState<T>& init
       in = D * H;
     }
   }
-  m.has_forward = true;
 }
 
 template <typename T>

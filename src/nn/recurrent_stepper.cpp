@@ -60,6 +60,19 @@ const T* RecurrentStepper<T>::step_projected(const T* projected, int64_t batch, 
 }
 
 template <typename T>
+const T* RecurrentStepper<T>::step_table(const T* table, int64_t table_rows, std::span<const int64_t> rows,
+                                         RecurrentState<T>& state) {
+  const int64_t batch = static_cast<int64_t>(rows.size()), GH = gate_count(options_.cell) * options_.hidden_size;
+  gates_.resize({batch, GH});
+  for (int64_t r = 0; r < batch; ++r) {
+    if (rows[r] < 0 || rows[r] >= table_rows)
+      throw std::out_of_range("generation: table row " + std::to_string(rows[r]) + " out of range");
+    std::memcpy(gates_.data() + r * GH, table + rows[r] * GH, sizeof(T) * GH);
+  }
+  return run_layers(batch, state, nullptr);
+}
+
+template <typename T>
 const T* RecurrentStepper<T>::step_observed(const T* x, int64_t batch, RecurrentState<T>& state,
                                             const LayerObserver& observe) {
   gates_.resize({batch, gate_count(options_.cell) * options_.hidden_size});
