@@ -3,7 +3,7 @@
 # docs/results.md, "Captions of handwritten digits (recur caption)".
 #
 #   docs/results/digits.sh data     # JSONL in $DIGITS (default /tmp/digits); needs python3-sklearn
-#   flock /work/notes/cpu.lock docs/results/digits.sh train
+#   docs/results/digits.sh train
 #   docs/results/digits.sh dev      # decoding on dev
 #   docs/results/digits.sh test     # the held-out fifth, once
 set -eu

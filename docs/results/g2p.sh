@@ -3,8 +3,8 @@
 # the figures of docs/results.md, "Grapheme-to-phoneme (recur seq2seq)".
 #
 #   docs/results/g2p.sh data            # the TSV splits in $G2P (default /tmp/g2p)
-#   /work/notes/slot.sh docs/results/g2p.sh train plain       # each model on its own core,
-#   /work/notes/slot.sh docs/results/g2p.sh train attention   # one thread, $MINUTES (45) at most
+#   docs/results/g2p.sh train plain       # each model on its own core,
+#   docs/results/g2p.sh train attention   # one thread, $MINUTES (45) at most
 #   docs/results/g2p.sh dev             # decoding settings on dev
 #   docs/results/g2p.sh test            # the test split, once, with the settings chosen on dev
 #
