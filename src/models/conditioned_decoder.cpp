@@ -68,7 +68,6 @@ RecurrentOptions decoder_rnn_options(const ConditionedDecoderConfig& c) {
           .num_layers = c.num_layers,
           .dropout = c.dropout};
 }
-bool has_cell_state(CellKind cell) { return cell == CellKind::Lstm; }
 }  // namespace
 
 template <typename T>
@@ -83,7 +82,7 @@ ConditionedDecoder<T>::ConditionedDecoder(const ConditionedDecoderConfig& config
   if (config.initial()) {
     init_h_.emplace(config.condition_size, LH, rng);
     prefix_names(init_h_->parameters(), "init_h");
-    if (has_cell_state(config.cell)) {
+    if (cell_info(config.cell).cell_state) {
       init_c_.emplace(config.condition_size, LH, rng);
       prefix_names(init_c_->parameters(), "init_c");
     }
