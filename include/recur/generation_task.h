@@ -15,8 +15,7 @@
 
 #include "recur/generation_metrics.h"
 #include "recur/generation_model.h"
-#include "recur/length_bucket_batcher.h"
-#include "recur/training_task.h"
+#include "recur/bucketed_training_task.h"
 
 namespace recur {
 
@@ -43,7 +42,7 @@ GenerationScores score_generation(const GenerationModel& model, const Generation
                                   const DecodingOptions& options, int64_t batch_size,
                                   std::vector<std::vector<Hypothesis>>* outputs = nullptr);
 
-class GenerationTask : public TrainingTask {
+class GenerationTask : public BucketedTrainingTask {
  public:
   GenerationTask(GenerationModel model, GenerationData train, std::optional<GenerationData> dev,
                  GenerationDataRecord record);
@@ -53,14 +52,7 @@ class GenerationTask : public TrainingTask {
   GenerationModel& model() { return model_; }
   ParameterList<float> parameters() override { return model_.model->parameters(); }
   TaskLoss train_step(Rng& rng) override;
-  int64_t tokens_per_step() const override { return tokens_per_step_; }
-  int64_t steps_per_epoch() const override { return batcher_.batches_per_epoch(); }
-  double epochs_done() const override;
-  bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
-  void reset_carried_state() override {}
-  nlohmann::json save_position(Checkpoint& checkpoint) const override;
-  void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
   nlohmann::json describe_model() const override { return model_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }
 
@@ -70,9 +62,6 @@ class GenerationTask : public TrainingTask {
   std::optional<GenerationData> dev_;
   GenerationDataRecord record_;
   std::vector<TargetRef> train_targets_, dev_targets_;
-  LengthBucketBatcher batcher_;
-  int64_t tokens_per_step_ = 1;
-  std::vector<int64_t> rows_;
   Tensor<float> grad_logits_;
 };
 

@@ -13,9 +13,8 @@
 #include <memory>
 #include <optional>
 
-#include "recur/length_bucket_batcher.h"
+#include "recur/bucketed_training_task.h"
 #include "recur/sequence_labeler.h"
-#include "recur/training_task.h"
 
 namespace recur {
 
@@ -32,7 +31,7 @@ struct SequenceDataRecord {
   static SequenceDataRecord from_json(const nlohmann::json& json);
 };
 
-class SequenceTask : public TrainingTask {
+class SequenceTask : public BucketedTrainingTask {
  public:
   // Dev labels the training data lacks are counted (as wrong) with a warning.
   SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
@@ -45,14 +44,7 @@ class SequenceTask : public TrainingTask {
 
   ParameterList<float> parameters() override { return labeler_.model->parameters(); }
   TaskLoss train_step(Rng& rng) override;
-  int64_t tokens_per_step() const override { return tokens_per_step_; }
-  int64_t steps_per_epoch() const override { return batcher_.batches_per_epoch(); }
-  double epochs_done() const override;
-  bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
-  void reset_carried_state() override {}
-  nlohmann::json save_position(Checkpoint& checkpoint) const override;
-  void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
   nlohmann::json describe_model() const override { return labeler_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }
   // Each process trains on a contiguous block of each batch's examples (longest first, as the batch is).
@@ -64,10 +56,7 @@ class SequenceTask : public TrainingTask {
   std::optional<SequenceExamples> dev_;
   EncodedSequences train_encoded_, dev_encoded_;
   SequenceDataRecord record_;
-  LengthBucketBatcher batcher_;
-  int64_t tokens_per_step_ = 1;
   const Communicator* group_ = &single_process();
-  std::vector<int64_t> rows_;
   SequenceBatch batch_;
   Tensor<float> grad_logits_;
 };

@@ -52,16 +52,14 @@ std::vector<int64_t> target_lengths(const GenerationData& data, const std::vecto
 
 GenerationTask::GenerationTask(GenerationModel model, GenerationData train, std::optional<GenerationData> dev,
                                GenerationDataRecord record)
-    : model_(std::move(model)),
+    : BucketedTrainingTask(dev.has_value()),
+      model_(std::move(model)),
       train_(std::move(train)),
       dev_(std::move(dev)),
       record_(std::move(record)),
-      train_targets_(all_targets(train_)),
-      batcher_(target_lengths(train_, train_targets_), record_.batch, Rng(record_.seed)) {
+      train_targets_(all_targets(train_)) {
   if (dev_) dev_targets_ = all_targets(*dev_);
-  int64_t tokens = 0;
-  for (int64_t length : target_lengths(train_, train_targets_)) tokens += length;
-  tokens_per_step_ = std::max<int64_t>(1, tokens / batcher_.batches_per_epoch());
+  plan_batches(target_lengths(train_, train_targets_), record_.batch, record_.seed, StepUnit::Tokens);
 }
 
 std::unique_ptr<GenerationTask> GenerationTask::from_checkpoint(const Checkpoint& checkpoint, const std::string& task) {
@@ -79,18 +77,9 @@ std::unique_ptr<GenerationTask> GenerationTask::from_checkpoint(const Checkpoint
   return std::make_unique<GenerationTask>(std::move(model), std::move(train), std::move(dev), record);
 }
 
-double GenerationTask::epochs_done() const {
-  return static_cast<double>(batcher_.epoch()) +
-         static_cast<double>(batcher_.batches_taken()) / static_cast<double>(batcher_.batches_per_epoch());
-}
-
 TaskLoss GenerationTask::train_step(Rng& rng) {
-  if (!batcher_.next(rows_)) {
-    batcher_.new_epoch();
-    batcher_.next(rows_);
-  }
   std::vector<TargetRef> rows;
-  for (int64_t i : rows_) rows.push_back(train_targets_[i]);
+  for (int64_t i : next_batch()) rows.push_back(train_targets_[i]);
   const EncoderDecoderBatch batch = model_.batch(train_, rows);
   EncoderDecoder<float>& model = *model_.model;
   const Tensor<float>& logits = model.forward(batch, /*training=*/true, &rng);
@@ -117,12 +106,6 @@ TaskLoss GenerationTask::evaluate(DataPart part) {
   std::cerr << fmt::format("dev exact match {:.4f} ({}/{}), token error rate {:.4f}\n", scores.exact_match(),
                            scores.exact(), scores.outputs(), scores.token_error_rate());
   return loss;
-}
-
-nlohmann::json GenerationTask::save_position(Checkpoint&) const { return {{"batcher", batcher_.position()}}; }
-
-void GenerationTask::restore_position(const nlohmann::json& position, const Checkpoint&) {
-  batcher_.restore(position.at("batcher"));
 }
 
 }  // namespace recur

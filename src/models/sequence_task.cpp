@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <numeric>
 
 #include "recur/loss.h"
 #include "recur/sequence_evaluation.h"
@@ -36,12 +35,12 @@ SequenceDataRecord SequenceDataRecord::from_json(const nlohmann::json& j) {
 
 SequenceTask::SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
                            SequenceDataRecord record)
-    : labeler_(std::move(labeler)),
+    : BucketedTrainingTask(dev.has_value()),
+      labeler_(std::move(labeler)),
       train_(std::move(train)),
       dev_(std::move(dev)),
       train_encoded_(labeler_.encode(train_, UnknownLabels::Error)),
-      record_(std::move(record)),
-      batcher_(train_encoded_.lengths, record_.batch, Rng(record_.seed)) {
+      record_(std::move(record)) {
   if (dev_) {
     // A dev label the training data lacks can never be predicted: counted as wrong, and said once.
     dev_encoded_ = labeler_.encode(*dev_, UnknownLabels::Count);
@@ -49,13 +48,9 @@ SequenceTask::SequenceTask(SequenceLabeler labeler, SequenceExamples train, std:
       std::cerr << fmt::format("recur: warning: {}: {} (counted as wrong in the dev accuracy)\n", dev_->file,
                                dev_encoded_.unknown.summary());
   }
-  if (labeler_.scope == LabelScope::PerStep) {
-    // Targets a step trains on, on average: what the log's rate counts.
-    const int64_t tokens = std::accumulate(train_encoded_.lengths.begin(), train_encoded_.lengths.end(), int64_t{0});
-    tokens_per_step_ = std::max<int64_t>(1, tokens / batcher_.batches_per_epoch());
-  } else {
-    tokens_per_step_ = record_.batch;
-  }
+  // The log's rate counts the targets a step trains on: a label per step, or per sequence.
+  plan_batches(train_encoded_.lengths, record_.batch, record_.seed,
+               labeler_.scope == LabelScope::PerStep ? StepUnit::Tokens : StepUnit::Examples);
 }
 
 std::unique_ptr<SequenceTask> SequenceTask::from_checkpoint(const Checkpoint& checkpoint, LabelScope scope) {
@@ -75,21 +70,13 @@ std::unique_ptr<SequenceTask> SequenceTask::from_checkpoint(const Checkpoint& ch
   return std::make_unique<SequenceTask>(std::move(labeler), std::move(train), std::move(dev), record);
 }
 
-double SequenceTask::epochs_done() const {
-  return static_cast<double>(batcher_.epoch()) +
-         static_cast<double>(batcher_.batches_taken()) / static_cast<double>(batcher_.batches_per_epoch());
-}
-
 TaskLoss SequenceTask::train_step(Rng& rng) {
-  if (!batcher_.next(rows_)) {
-    batcher_.new_epoch();
-    batcher_.next(rows_);
-  }
-  const Shard mine = group_->shard(static_cast<int64_t>(rows_.size()));
+  std::vector<int64_t>& rows = next_batch();
+  const Shard mine = group_->shard(static_cast<int64_t>(rows.size()));
   if (mine.empty()) return {};  // a short last batch leaves this process nothing
-  if (mine.size() < static_cast<int64_t>(rows_.size()))
-    rows_ = std::vector<int64_t>(rows_.begin() + mine.begin, rows_.begin() + mine.end);
-  batch_ = labeler_.batch(train_, train_encoded_, rows_);
+  if (mine.size() < static_cast<int64_t>(rows.size()))
+    rows = std::vector<int64_t>(rows.begin() + mine.begin, rows.begin() + mine.end);
+  batch_ = labeler_.batch(train_, train_encoded_, rows);
   SequenceModel<float>& model = *labeler_.model;
   const Tensor<float>& logits = model.forward(batch_, /*training=*/true, &rng);
   const CrossEntropyResult<float> ce =
@@ -104,12 +91,6 @@ TaskLoss SequenceTask::evaluate(DataPart part) {
   std::cerr << fmt::format("dev accuracy {:.4f} ({}/{})\n", result.confusion.accuracy(), result.confusion.correct(),
                            result.confusion.total());
   return result.loss;
-}
-
-nlohmann::json SequenceTask::save_position(Checkpoint&) const { return {{"batcher", batcher_.position()}}; }
-
-void SequenceTask::restore_position(const nlohmann::json& position, const Checkpoint&) {
-  batcher_.restore(position.at("batcher"));
 }
 
 }  // namespace recur
