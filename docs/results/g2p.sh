@@ -15,6 +15,9 @@ RUNS=${RUNS:-runs}
 RECUR=${RECUR:-build/recur}
 MINUTES=${MINUTES:-45}
 BEAM=${BEAM:-5}
+LAYERS=${LAYERS:-1}
+DROPOUT=${DROPOUT:-0.2}
+NAME=${NAME:-}  # run folder suffix, to keep runs of other settings apart
 # Settings fixed before training (no search: the time budget allowed one run per model);
 # dev selects the checkpoint (best dev cross-entropy) and the beam.
 # The learning rate decays (cosine, 2e-3 -> 2e-4): the earlier constant-rate runs' dev
@@ -22,7 +25,7 @@ BEAM=${BEAM:-5}
 # 10392) while the training loss still fell. The decay ends where the earlier
 # 28-minute runs' average speed on a loaded core (plain 6.2, attention 3.8 iterations/s;
 # taken as 6 and 4) would be after MINUTES; a faster run spends the rest at 2e-4.
-COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --dropout 0.2 --batch 64 \
+COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --layers ${LAYERS} --dropout ${DROPOUT} --batch 64 \
   --lr 2e-3 --schedule cosine --min-lr 2e-4 --epochs 0 --eval-every 1000 --max-length 40 --seed 1 \
   --threads 1 --max-time ${MINUTES}m"
 
@@ -34,15 +37,15 @@ data)
 train)
   mkdir -p "$RUNS"
   case "${2:-}" in
-  plain) MODEL="--attention none --decay-iters $((MINUTES * 60 * 6))" ;;
-  attention) MODEL="--attention additive --decay-iters $((MINUTES * 60 * 4))" ;;
+  plain) MODEL="--attention none --decay-iters ${DECAY_ITERS:-$((MINUTES * 60 * 6))}" ;;
+  attention) MODEL="--attention additive --decay-iters ${DECAY_ITERS:-$((MINUTES * 60 * 4))}" ;;
   *) echo "usage: $0 train plain|attention" >&2; exit 2 ;;
   esac
-  "$RECUR" seq2seq train --data "$G2P/train.tsv" --dev "$G2P/dev.tsv" --run "$RUNS/g2p_$2" $MODEL $COMMON \
-    > "$RUNS/g2p_$2.log" 2>&1
+  "$RECUR" seq2seq train --data "$G2P/train.tsv" --dev "$G2P/dev.tsv" --run "$RUNS/g2p_$2$NAME" $MODEL $COMMON \
+    > "$RUNS/g2p_$2$NAME.log" 2>&1
   ;;
 dev)
-  for run in g2p_plain g2p_attention; do
+  for run in g2p_plain$NAME g2p_attention$NAME; do
     for beam in 1 5 10; do
       echo "$run beam $beam: $("$RECUR" seq2seq eval "$RUNS/$run" --data "$G2P/dev.tsv" --beam $beam --json)"
     done
@@ -50,7 +53,7 @@ dev)
   ;;
 test)
   cut -f1 "$G2P/test.tsv" | uniq > "$RUNS/g2p_test_words.txt"
-  for run in g2p_plain g2p_attention; do
+  for run in g2p_plain$NAME g2p_attention$NAME; do
     "$RECUR" seq2seq translate "$RUNS/$run" "$RUNS/g2p_test_words.txt" --beam "$BEAM" > "$RUNS/$run.test.txt"
     echo "$run beam $BEAM: $("$RECUR" seq2seq eval "$RUNS/$run" --data "$G2P/test.tsv" --beam "$BEAM" --json)"
     echo "$run beam $BEAM: $(/usr/bin/python3 docs/results/g2p_score.py "$G2P/test.tsv" "$RUNS/g2p_test_words.txt" "$RUNS/$run.test.txt")"
