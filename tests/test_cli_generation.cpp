@@ -69,7 +69,9 @@ TEST(CliSeq2seq, BadInputIsOneLineExitOneNothingWritten) {
     EXPECT_EQ(r.exit_code, 1) << arguments << "\n" << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-    if (!run.empty()) EXPECT_FALSE(fs::exists(run)) << run;
+    if (!run.empty()) {
+      EXPECT_FALSE(fs::exists(run)) << run;
+    }
   };
   const fs::path run = dir / "run";
   const fs::path no_tab = write_file(dir / "no_tab.tsv", "ab\tA1 B1\nabc A1\n");

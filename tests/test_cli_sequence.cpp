@@ -219,7 +219,7 @@ void expect_one_line_failure(const Failure& f, const fs::path& untouched_run = {
   EXPECT_EQ(result.output.substr(0, expected.size()), expected) << f.arguments;
   EXPECT_EQ(result.output.find('\n'), result.output.size() - 1) << "not one line: " << result.output;
   EXPECT_EQ(stdout_only.output, "") << "output written by: " << f.arguments;
-  if (!untouched_run.empty()) EXPECT_FALSE(fs::exists(untouched_run)) << f.arguments;
+  if (!untouched_run.empty()) { EXPECT_FALSE(fs::exists(untouched_run)) << f.arguments; }
 }
 
 TEST(CliSequence, BadInputIsOneLineNamingFileAndLine) {

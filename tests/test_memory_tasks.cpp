@@ -57,7 +57,7 @@ TEST(MemoryTasks, CopyRecallsTheSequenceAfterTheDelimiter) {
       } else {
         EXPECT_EQ(x, 0) << "blank at " << t;
       }
-      if (t < 4 + 7) EXPECT_EQ(target, 0) << "blank target before the recall, step " << t;
+      if (t < 4 + 7) { EXPECT_EQ(target, 0) << "blank target before the recall, step " << t; }
     }
   }
 }

@@ -220,7 +220,7 @@ TEST(SequenceInput, WordDropoutReplacesWordsByUnknownInTrainingOnly) {
   Tensor<double> out;
   input.forward(b, out, /*training=*/false, nullptr);
   for (int64_t i = 0; i < 16; ++i)
-    if (b.word_ids[i] != WordVocabulary::kPad) EXPECT_TRUE(row_is(out, i, b.word_ids[i])) << i;
+    if (b.word_ids[i] != WordVocabulary::kPad) { EXPECT_TRUE(row_is(out, i, b.word_ids[i])) << i; }
   Rng draws(26);
   input.forward(b, out, /*training=*/true, &draws);
   int unknown = 0, kept = 0;

@@ -55,12 +55,12 @@ TEST(TokenAlignment, RandomPairsCostTheEditDistanceAndCoverBothInOrder) {
     EXPECT_EQ(alignment_edits(steps), edit_distance(output, reference));
     int64_t next_output = 0, next_reference = 0;
     for (const AlignedToken& a : steps) {
-      if (a.step != AlignmentStep::Delete) EXPECT_EQ(a.output, next_output++);
+      if (a.step != AlignmentStep::Delete) { EXPECT_EQ(a.output, next_output++); }
       else EXPECT_EQ(a.output, -1);
-      if (a.step != AlignmentStep::Insert) EXPECT_EQ(a.reference, next_reference++);
+      if (a.step != AlignmentStep::Insert) { EXPECT_EQ(a.reference, next_reference++); }
       else EXPECT_EQ(a.reference, -1);
-      if (a.step == AlignmentStep::Match) EXPECT_EQ(output[a.output], reference[a.reference]);
-      if (a.step == AlignmentStep::Substitute) EXPECT_NE(output[a.output], reference[a.reference]);
+      if (a.step == AlignmentStep::Match) { EXPECT_EQ(output[a.output], reference[a.reference]); }
+      if (a.step == AlignmentStep::Substitute) { EXPECT_NE(output[a.output], reference[a.reference]); }
     }
     EXPECT_EQ(next_output, static_cast<int64_t>(output.size()));
     EXPECT_EQ(next_reference, static_cast<int64_t>(reference.size()));
