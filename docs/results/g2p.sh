@@ -5,7 +5,7 @@
 #   docs/results/g2p.sh data            # the TSV splits in $G2P (default /tmp/g2p)
 #   docs/results/g2p.sh train plain       # each model on its own core,
 #   docs/results/g2p.sh train attention   # one thread, $MINUTES (45) at most
-#   docs/results/g2p.sh dev             # decoding settings on dev
+#   docs/results/g2p.sh dev             # checkpoint (best or last) and beam, on dev
 #   docs/results/g2p.sh test            # the test split, once, with the settings chosen on dev
 #
 # Run from the checkout after building build/recur.
@@ -45,17 +45,22 @@ train)
     > "$RUNS/g2p_$2$NAME.log" 2>&1
   ;;
 dev)
+  # Both checkpoints: best.safetensors (lowest dev cross-entropy) and last.safetensors
+  # (the end of training), since dev exact match went on rising after the cross-entropy's low.
   for run in g2p_plain$NAME g2p_attention$NAME; do
-    for beam in 1 5 10; do
-      echo "$run beam $beam: $("$RECUR" seq2seq eval "$RUNS/$run" --data "$G2P/dev.tsv" --beam $beam --json)"
+    for checkpoint in best last; do
+      for beam in ${BEAMS:-1 5 10}; do
+        echo "$run $checkpoint beam $beam: $("$RECUR" seq2seq eval "$RUNS/$run/$checkpoint.safetensors" --data "$G2P/dev.tsv" --beam $beam --json)"
+      done
     done
   done
   ;;
 test)
   cut -f1 "$G2P/test.tsv" | uniq > "$RUNS/g2p_test_words.txt"
   for run in g2p_plain$NAME g2p_attention$NAME; do
-    "$RECUR" seq2seq translate "$RUNS/$run" "$RUNS/g2p_test_words.txt" --beam "$BEAM" > "$RUNS/$run.test.txt"
-    echo "$run beam $BEAM: $("$RECUR" seq2seq eval "$RUNS/$run" --data "$G2P/test.tsv" --beam "$BEAM" --json)"
+    model="$RUNS/$run/${CHECKPOINT:-best}.safetensors"  # the checkpoint dev chose
+    "$RECUR" seq2seq translate "$model" "$RUNS/g2p_test_words.txt" --beam "$BEAM" > "$RUNS/$run.test.txt"
+    echo "$run ${CHECKPOINT:-best} beam $BEAM: $("$RECUR" seq2seq eval "$model" --data "$G2P/test.tsv" --beam "$BEAM" --json)"
     echo "$run beam $BEAM: $(/usr/bin/python3 docs/results/g2p_score.py "$G2P/test.tsv" "$RUNS/g2p_test_words.txt" "$RUNS/$run.test.txt")"
   done
   ;;
