@@ -35,7 +35,6 @@ is imported) and recur's --threads.
 """
 import argparse
 import csv
-import json
 import os
 import random
 import statistics
@@ -45,6 +44,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_report import machine, print_result  # noqa: E402
 from compare_words import length_batches  # noqa: E402
 
 BATCH, MAX_LENGTH, BEAM = 32, 30, 5
@@ -260,11 +260,8 @@ def main():
         result[f"{name}_ratio"] = r / t
     for name, r in zip(("greedy", "beam5"), with_startup):
         result[f"recur_{name}_with_startup_sentences_per_s"] = r
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:34} {value:.1f}" if isinstance(value, float) else f"{key:34} {value}")
+    result.update(machine(args.recur, args.threads))
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

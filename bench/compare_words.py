@@ -35,13 +35,15 @@ torch is imported: Debian's torch does its GEMMs in OpenBLAS) and recur's
 """
 import argparse
 import csv
-import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_report import machine, print_result  # noqa: E402
 
 CONFIGS = {
     "sst2": dict(command="classify", train="sst2/train.tsv", test="sst2/test.tsv", batch=32, hidden=150,
@@ -264,11 +266,8 @@ def main():
               "train_ratio": recur_train / torch_train,
               "recur_predict_sequences_per_s": recur_predict, "pytorch_predict_sequences_per_s": torch_predict,
               "predict_ratio": recur_predict / torch_predict}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:34} {value:.1f}" if isinstance(value, float) else f"{key:34} {value}")
+    result.update(machine(args.recur, args.threads))
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":
