@@ -5,7 +5,7 @@
 //
 // A task derives from it, plans its batches once its examples are read
 // (plan_batches, in its constructor), takes each step's examples from
-// next_batch(), and writes train_step, evaluate and the describe_* itself.
+// next_batch(), and writes has, train_step, evaluate and the describe_* itself.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,6 @@ class BucketedTrainingTask : public TrainingTask {
   int64_t tokens_per_step() const override { return tokens_per_step_; }
   int64_t steps_per_epoch() const override { return batcher_->batches_per_epoch(); }
   double epochs_done() const override;
-  bool has(DataPart part) const override { return part == DataPart::Validation && has_dev_; }
   void reset_carried_state() override {}  // examples are independent: nothing crosses batches
   nlohmann::json save_position(Checkpoint& checkpoint) const override;
   void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;
@@ -34,8 +33,6 @@ class BucketedTrainingTask : public TrainingTask {
     Examples,  // the batch size (one target per example)
   };
 
-  explicit BucketedTrainingTask(bool has_dev) : has_dev_(has_dev) {}
-
   // lengths[i]: the length of training example i (>= 1); the order is drawn from `seed`.
   void plan_batches(const std::vector<int64_t>& lengths, int64_t batch_size, uint64_t seed, StepUnit unit);
 
@@ -44,7 +41,6 @@ class BucketedTrainingTask : public TrainingTask {
   std::vector<int64_t>& next_batch();
 
  private:
-  bool has_dev_;
   std::optional<LengthBucketBatcher> batcher_;  // set by plan_batches, once the examples are known
   int64_t tokens_per_step_ = 1;
   std::vector<int64_t> rows_;

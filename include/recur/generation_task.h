@@ -52,6 +52,7 @@ class GenerationTask : public BucketedTrainingTask {
   GenerationModel& model() { return model_; }
   ParameterList<float> parameters() override { return model_.model->parameters(); }
   TaskLoss train_step(Rng& rng) override;
+  bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
   nlohmann::json describe_model() const override { return model_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }

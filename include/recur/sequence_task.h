@@ -44,6 +44,7 @@ class SequenceTask : public BucketedTrainingTask {
 
   ParameterList<float> parameters() override { return labeler_.model->parameters(); }
   TaskLoss train_step(Rng& rng) override;
+  bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
   nlohmann::json describe_model() const override { return labeler_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }

@@ -52,8 +52,7 @@ std::vector<int64_t> target_lengths(const GenerationData& data, const std::vecto
 
 GenerationTask::GenerationTask(GenerationModel model, GenerationData train, std::optional<GenerationData> dev,
                                GenerationDataRecord record)
-    : BucketedTrainingTask(dev.has_value()),
-      model_(std::move(model)),
+    : model_(std::move(model)),
       train_(std::move(train)),
       dev_(std::move(dev)),
       record_(std::move(record)),

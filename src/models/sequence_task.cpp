@@ -35,8 +35,7 @@ SequenceDataRecord SequenceDataRecord::from_json(const nlohmann::json& j) {
 
 SequenceTask::SequenceTask(SequenceLabeler labeler, SequenceExamples train, std::optional<SequenceExamples> dev,
                            SequenceDataRecord record)
-    : BucketedTrainingTask(dev.has_value()),
-      labeler_(std::move(labeler)),
+    : labeler_(std::move(labeler)),
       train_(std::move(train)),
       dev_(std::move(dev)),
       train_encoded_(labeler_.encode(train_, UnknownLabels::Error)),
