@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command_runner.h"
+#include "recur/checkpoint.h"
 #include "test_files.h"
 
 namespace recur {
@@ -96,6 +97,19 @@ TEST(CliForecast, TrainEvalPredictEndToEnd) {
   const double first = std::stod(predict.output.substr(expected_start.size()));
   EXPECT_GT(first, 6);
   EXPECT_LT(first, 14);
+}
+
+TEST(CliForecast, ResidualFlagIsSavedWithTheModel) {
+  const fs::path dir = testing::fresh_directory_for_test("recur_cli_forecast_residual_");
+  const fs::path csv = testing::write_file(dir / "series.csv", dated_csv());
+  for (const bool residual : {false, true}) {
+    const fs::path run = dir / (residual ? "residual" : "plain");
+    const auto train = run_recur("forecast train --data " + quoted(csv.string()) +
+                                 " --target y --lookback 8 --hidden 4 --max-iters 2 --threads 1 --run " +
+                                 quoted(run.string()) + (residual ? " --residual" : ""));
+    ASSERT_EQ(train.exit_code, 0) << train.output;
+    EXPECT_EQ(load_checkpoint(run / "last.safetensors").model.at("config").at("residual").get<bool>(), residual);
+  }
 }
 
 struct BadInput {

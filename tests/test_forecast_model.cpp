@@ -1,8 +1,8 @@
 // The forecast model: exact gradients of the whole model (recurrent stack,
 // regression head, loss) in double, direct and autoregressive; an
 // autoregressive forecast that feeds back its own predictions and nothing of
-// the unknown future; a noiseless sine learnt by both kinds through the
-// Trainer; and an exact resume.
+// the unknown future; a residual head whose zero is persistence; a noiseless
+// sine learnt by both kinds through the Trainer; and an exact resume.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,7 +19,8 @@
 namespace recur {
 namespace {
 
-ForecastModelConfig small_config(CellKind cell, bool autoregressive, RegressionLoss loss, int64_t layers) {
+ForecastModelConfig small_config(CellKind cell, bool autoregressive, RegressionLoss loss, int64_t layers,
+                                 bool residual = false) {
   ForecastModelConfig c;
   c.cell = cell;
   c.input_size = 4;  // columns 0-1 targets, 2 an unknown covariate, 3 known ahead (calendar)
@@ -29,6 +30,7 @@ ForecastModelConfig small_config(CellKind cell, bool autoregressive, RegressionL
   c.num_layers = layers;
   c.horizon = 3;
   c.autoregressive = autoregressive;
+  c.residual = residual;
   c.loss = loss;
   c.huber_delta = 0.5;
   return c;
@@ -50,17 +52,20 @@ TEST(ForecastModel, GradientsOfStackHeadAndLossMatchCentralDifferencesInDouble) 
     bool autoregressive;
     RegressionLoss loss;
     int64_t layers;
+    bool residual = false;
   };
   const Case cases[] = {{CellKind::Lstm, false, RegressionLoss::Mse, 1},
                         {CellKind::Gru, false, RegressionLoss::Huber, 2},
                         {CellKind::RnnTanh, false, RegressionLoss::Mae, 1},
                         {CellKind::Lstm, true, RegressionLoss::Mse, 2},
-                        {CellKind::Gru, true, RegressionLoss::Huber, 1}};
+                        {CellKind::Gru, true, RegressionLoss::Huber, 1},
+                        {CellKind::Gru, false, RegressionLoss::Mse, 1, /*residual=*/true},
+                        {CellKind::Lstm, true, RegressionLoss::Huber, 2, /*residual=*/true}};
   for (const Case& k : cases) {
-    const ForecastModelConfig config = small_config(k.cell, k.autoregressive, k.loss, k.layers);
-    const std::string label = fmt::format("{} {} {} layers {}", cell_name(k.cell),
+    const ForecastModelConfig config = small_config(k.cell, k.autoregressive, k.loss, k.layers, k.residual);
+    const std::string label = fmt::format("{} {}{} {} layers {}", cell_name(k.cell),
                                           k.autoregressive ? "autoregressive" : "direct",
-                                          regression_loss_name(k.loss), k.layers);
+                                          k.residual ? " residual" : "", regression_loss_name(k.loss), k.layers);
     Rng rng(11);
     ForecastModel<double> model(config, rng);
     const Windows w = random_windows(config, 4, 2, rng);
@@ -89,44 +94,78 @@ TEST(ForecastModel, DirectForecastIsWhatTrainingScores) {
   EXPECT_LT(model.forward(w.inputs, w.future, forecast, false, nullptr).mean(), 1e-24);
 }
 
-TEST(ForecastModel, AutoregressiveForecastFeedsBackItsOwnPredictionsOnly) {
-  const ForecastModelConfig config = small_config(CellKind::Gru, true, RegressionLoss::Mse, 2);
-  Rng rng(9);
-  ForecastModel<double> model(config, rng);
-  Windows w = random_windows(config, 5, 3, rng);
-  Tensor<double> forecast;
-  model.forecast(w.inputs, w.future, forecast);
-  // Teacher forcing with the forecast as the actual values is the forecast
-  // itself: so every step was fed the previous step's prediction.
-  EXPECT_LT(model.forward(w.inputs, w.future, forecast, false, nullptr).mean(), 1e-24);
-  // ... and not the actual future values of the targets.
-  EXPECT_GT(model.forward(w.inputs, w.future, w.targets, false, nullptr).mean(), 1e-3);
-
-  auto forecast_with = [&](int64_t column, double value) {
-    Windows changed = w;
-    for (int64_t b = 0; b < 3; ++b) changed.future[(0 * 3 + b) * 4 + column] = value;
-    Tensor<double> out;
-    model.forecast(changed.inputs, changed.future, out);
-    double largest_change_step0 = 0, largest_change_later = 0;
+// A residual model's head forecasts the change: with the head zeroed, every
+// step of the forecast is the last observed value, direct or autoregressive.
+TEST(ForecastModel, ResidualModelWithAZeroHeadIsPersistence) {
+  for (const bool autoregressive : {false, true}) {
+    const ForecastModelConfig config =
+        small_config(CellKind::Lstm, autoregressive, RegressionLoss::Mse, 1, /*residual=*/true);
+    Rng rng(3);
+    ForecastModel<double> model(config, rng);
+    for (Parameter<double>* p : model.head().parameters()) p->value.zero();
+    const Windows w = random_windows(config, 4, 3, rng);
+    Tensor<double> forecast;
+    model.forecast(w.inputs, w.future, forecast);
+    const int64_t last_row = 3 * 3 * 4;  // row 3 of [4, 3, 4]
     for (int64_t b = 0; b < 3; ++b)
       for (int64_t h = 0; h < 3; ++h)
-        for (int64_t k = 0; k < 2; ++k) {
-          const double d = std::abs(out[(b * 3 + h) * 2 + k] - forecast[(b * 3 + h) * 2 + k]);
-          (h == 0 ? largest_change_step0 : largest_change_later) =
-              std::max(h == 0 ? largest_change_step0 : largest_change_later, d);
-        }
-    return std::pair{largest_change_step0, largest_change_later};
-  };
-  // The future of the targets and of the unknown covariate is never read.
-  for (const int64_t column : {0, 1, 2}) {
-    const auto [step0, later] = forecast_with(column, 7.0);
-    EXPECT_EQ(step0, 0.0) << column;
-    EXPECT_EQ(later, 0.0) << column;
+        for (int64_t k = 0; k < 2; ++k)
+          EXPECT_EQ(forecast[(b * 3 + h) * 2 + k], w.inputs[last_row + b * 4 + k])
+              << (autoregressive ? "autoregressive" : "direct") << " b" << b << " h" << h << " k" << k;
   }
-  // A known-ahead column of future row 0 feeds step 1 (not step 0).
-  const auto [step0, later] = forecast_with(3, 7.0);
-  EXPECT_EQ(step0, 0.0);
-  EXPECT_GT(later, 1e-6);
+}
+
+TEST(ForecastModel, ResidualIsSavedInTheConfigurationAndOffWhereOlderCheckpointsLackIt) {
+  ForecastModelConfig config = small_config(CellKind::Gru, false, RegressionLoss::Mse, 1, /*residual=*/true);
+  nlohmann::json json = config.to_json();
+  EXPECT_TRUE(ForecastModelConfig::from_json(json).residual);
+  json.erase("residual");
+  EXPECT_FALSE(ForecastModelConfig::from_json(json).residual);
+  json["residual"] = "yes";
+  EXPECT_THROW(ForecastModelConfig::from_json(json), std::invalid_argument);
+}
+
+TEST(ForecastModel, AutoregressiveForecastFeedsBackItsOwnPredictionsOnly) {
+  for (const bool residual : {false, true}) {
+    SCOPED_TRACE(residual ? "residual" : "plain");
+    const ForecastModelConfig config = small_config(CellKind::Gru, true, RegressionLoss::Mse, 2, residual);
+    Rng rng(9);
+    ForecastModel<double> model(config, rng);
+    Windows w = random_windows(config, 5, 3, rng);
+    Tensor<double> forecast;
+    model.forecast(w.inputs, w.future, forecast);
+    // Teacher forcing with the forecast as the actual values is the forecast
+    // itself: so every step was fed the previous step's prediction.
+    EXPECT_LT(model.forward(w.inputs, w.future, forecast, false, nullptr).mean(), 1e-24);
+    // ... and not the actual future values of the targets.
+    EXPECT_GT(model.forward(w.inputs, w.future, w.targets, false, nullptr).mean(), 1e-3);
+
+    auto forecast_with = [&](int64_t column, double value) {
+      Windows changed = w;
+      for (int64_t b = 0; b < 3; ++b) changed.future[(0 * 3 + b) * 4 + column] = value;
+      Tensor<double> out;
+      model.forecast(changed.inputs, changed.future, out);
+      double largest_change_step0 = 0, largest_change_later = 0;
+      for (int64_t b = 0; b < 3; ++b)
+        for (int64_t h = 0; h < 3; ++h)
+          for (int64_t k = 0; k < 2; ++k) {
+            const double d = std::abs(out[(b * 3 + h) * 2 + k] - forecast[(b * 3 + h) * 2 + k]);
+            (h == 0 ? largest_change_step0 : largest_change_later) =
+                std::max(h == 0 ? largest_change_step0 : largest_change_later, d);
+          }
+      return std::pair{largest_change_step0, largest_change_later};
+    };
+    // The future of the targets and of the unknown covariate is never read.
+    for (const int64_t column : {0, 1, 2}) {
+      const auto [step0, later] = forecast_with(column, 7.0);
+      EXPECT_EQ(step0, 0.0) << column;
+      EXPECT_EQ(later, 0.0) << column;
+    }
+    // A known-ahead column of future row 0 feeds step 1 (not step 0).
+    const auto [step0, later] = forecast_with(3, 7.0);
+    EXPECT_EQ(step0, 0.0);
+    EXPECT_GT(later, 1e-6);
+  }
 }
 
 // A noiseless sine, period 25, as a one-column CSV.

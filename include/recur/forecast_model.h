@@ -24,6 +24,12 @@
 // compounds at forecast time is what validation measures (ForecastTask
 // validates the free-running forecast).
 //
+// Residual (`residual`): the head forecasts the change from the target value
+// in the row the model read last (the last observed row; for autoregressive
+// steps after the first, the value fed back), and that value is added to it,
+// so that a head of zeros is persistence. The added value is data, not a
+// parameter: backward is unchanged.
+//
 // Checkpoint names: "rnn.<PyTorch name>", "head.weight", "head.bias", and for
 // MUT1 / MUT2 with F != hidden_size "projection.weight" [hidden, F], "projection.bias"
 // (hidden_width_input.h).
@@ -51,6 +57,7 @@ struct ForecastModelConfig {
   int64_t targets = 1;   // T
   int64_t horizon = 1;   // H
   bool autoregressive = false;
+  bool residual = false;  // forecast = last value + head (see above)
   // Input columns [known_future_begin, input_size) are known ahead of time
   // (calendar features); -1 means none (input_size).
   int64_t known_future_begin = -1;
@@ -95,6 +102,9 @@ class ForecastModel {
   // targets of each entry at `value_stride` apart.
   void feed_row(const T* last_observed, const T* future_row, const T* values, int64_t value_stride, int64_t batch,
                 T* row) const;
+  // Residual only: adds each entry's T target values of `rows` [B, F] (the
+  // rows read last) to `forecast`, whose entries are `stride` apart.
+  void add_last_values(const T* rows, int64_t batch, T* forecast, int64_t stride) const;
 
   ForecastModelConfig config_;
   HiddenWidthInput<T> projection_;  // MUT1 / MUT2 with F != hidden_size only

@@ -21,6 +21,13 @@ V required(const nlohmann::json& json, const char* key) {
   }
 }
 
+// A key that older checkpoints lack: `fallback` when absent, an error naming
+// the key when present with the wrong type.
+template <typename V>
+V optional_key(const nlohmann::json& json, const char* key, V fallback) {
+  return json.contains(key) ? required<V>(json, key) : fallback;
+}
+
 // The GRU reset as configurations store it (gru_reset_name); "after" when absent.
 inline GruReset gru_reset_from_json(const nlohmann::json& json) {
   try {

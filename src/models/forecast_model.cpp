@@ -50,6 +50,7 @@ nlohmann::json ForecastModelConfig::to_json() const {
           {"targets", targets},
           {"horizon", horizon},
           {"autoregressive", autoregressive},
+          {"residual", residual},
           {"known_future_begin", known_begin()},
           {"loss", regression_loss_name(loss)},
           {"huber_delta", huber_delta}};
@@ -69,6 +70,7 @@ ForecastModelConfig ForecastModelConfig::from_json(const nlohmann::json& json) {
   c.targets = required<int64_t>(json, "targets");
   c.horizon = required<int64_t>(json, "horizon");
   c.autoregressive = required<bool>(json, "autoregressive");
+  c.residual = optional_key<bool>(json, "residual", false);
   c.known_future_begin = required<int64_t>(json, "known_future_begin");
   c.loss = parse_regression_loss(required<std::string>(json, "loss"));
   c.huber_delta = required<double>(json, "huber_delta");
@@ -121,6 +123,14 @@ void ForecastModel<T>::feed_row(const T* last_observed, const T* future_row, con
 }
 
 template <typename T>
+void ForecastModel<T>::add_last_values(const T* rows, int64_t batch, T* forecast, int64_t stride) const {
+  if (!config_.residual) return;
+  const int64_t F = config_.input_size, K = config_.targets;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t k = 0; k < K; ++k) forecast[b * stride + k] += rows[b * F + k];
+}
+
+template <typename T>
 void ForecastModel<T>::run_direct(const Tensor<T>& inputs, bool training, Rng* rng) {
   const int64_t L = inputs.dim(0), B = inputs.dim(1), Hd = config_.hidden_size;
   rnn_.forward(projection_.forward(inputs), {}, {}, rnn_output_, final_, training, rng);
@@ -129,6 +139,9 @@ void ForecastModel<T>::run_direct(const Tensor<T>& inputs, bool training, Rng* r
   head_.forward(last_output_, head_output_);  // [B, H*T] is [B, H, T]
   out_.resize({B, config_.horizon, config_.targets});
   std::copy_n(head_output_.data(), out_.numel(), out_.data());
+  const T* last_observed = inputs.data() + (L - 1) * B * config_.input_size;
+  for (int64_t h = 0; h < config_.horizon; ++h)
+    add_last_values(last_observed, B, out_.data() + h * config_.targets, config_.horizon * config_.targets);
 }
 
 template <typename T>
@@ -163,6 +176,8 @@ RegressionLossResult ForecastModel<T>::forward(const Tensor<T>& inputs, const Te
   for (int64_t h = 0; h < H; ++h)
     for (int64_t b = 0; b < B; ++b)
       std::copy_n(head_output_.data() + (h * B + b) * K, K, out_.data() + (b * H + h) * K);
+  for (int64_t h = 0; h < H; ++h)  // step h read sequence row L-1+h last
+    add_last_values(sequence_.data() + (L - 1 + h) * B * F, B, out_.data() + h * K, H * K);
   return regression_loss(config_.loss, out_, targets, &grad_out_, config_.huber_delta);
 }
 
@@ -216,6 +231,7 @@ void ForecastModel<T>::forecast(const Tensor<T>& inputs, const Tensor<T>& future
       std::copy_n(step_output_.data(), B * Hd, last_output_.data());
     }
     head_.forward(last_output_, step_forecast_);  // [B, T]
+    add_last_values(h == 0 ? last_observed : step_input_.data(), B, step_forecast_.data(), K);
     for (int64_t b = 0; b < B; ++b) std::copy_n(step_forecast_.data() + b * K, K, forecast.data() + (b * H + h) * K);
   }
 }

@@ -29,6 +29,8 @@ std::unique_ptr<ForecastTask> ForecastTask::create(const std::string& path, cons
   }
   if (model.autoregressive && !options.targets_as_inputs)
     throw OptionError("autoregressive", "an autoregressive model feeds its targets back, so they must be inputs");
+  if (model.residual && !options.targets_as_inputs)
+    throw OptionError("residual", "a residual model adds the last target value read, so the targets must be inputs");
   ForecastData data = prepare_forecast_data(path, options, shape, scale);
   const TimeSeries& series = data.series;
   model.input_size = series.input_width();

@@ -39,7 +39,7 @@ struct ForecastTrainFlags {
   bool allow_unsorted = false;
   double val_frac = 0.1, test_frac = 0.1;
   int64_t lookback = 0, horizon = 1, batch = 32;
-  bool autoregressive = false;
+  bool autoregressive = false, residual = false;
   std::string cell = "lstm", loss = "mse";
   int64_t layers = 1, hidden = 64;
   double dropout = 0.0, huber_delta = 1.0;
@@ -71,6 +71,9 @@ void add_forecast_train_flags(CLI::App& app, ForecastTrainFlags& f) {
   const char* model = "Model";
   app.add_flag("--autoregressive", f.autoregressive,
                "One step at a time, each forecast fed back as the next input (default: all steps at once)")
+      ->group(model);
+  app.add_flag("--residual", f.residual,
+               "Forecast the change from the last value read, so that persistence is the model's zero")
       ->group(model);
   app.add_option("--cell", f.cell, "Recurrent cell: " + known_cell_names())->capture_default_str()->group(model);
   app.add_option("--layers", f.layers, "Recurrent layers")->capture_default_str()->group(model);
@@ -119,6 +122,7 @@ std::unique_ptr<TrainingTask> forecast_task_from_flags(const ForecastTrainFlags&
   c.num_layers = f.layers;
   c.dropout = f.dropout;
   c.autoregressive = f.autoregressive;
+  c.residual = f.residual;
   c.loss = parse_flag("--loss", f.loss, [](const std::string& v) { return parse_regression_loss(v); });
   c.huber_delta = f.huber_delta;
   c.init = recurrent_init(training);
@@ -131,9 +135,9 @@ std::unique_ptr<TrainingTask> forecast_task_from_flags(const ForecastTrainFlags&
                                                 : std::string(),
                            d.train.size(), d.validation.size(), d.test.size());
   std::cerr << fmt::format("inputs ({}): {}\n", s.input_width(), fmt::join(s.input_names(), ", "));
-  std::cerr << fmt::format("model: {} x {} {} units, {} head, {} loss; lookback {}, horizon {}\n", f.layers,
-                           cell_name(c.cell), f.hidden, f.autoregressive ? "autoregressive" : "direct", f.loss,
-                           f.lookback, f.horizon);
+  std::cerr << fmt::format("model: {} x {} {} units, {}{} head, {} loss; lookback {}, horizon {}\n", f.layers,
+                           cell_name(c.cell), f.hidden, f.autoregressive ? "autoregressive" : "direct",
+                           f.residual ? " residual" : "", f.loss, f.lookback, f.horizon);
   return task;
 }
 
