@@ -65,6 +65,8 @@ def pytorch_side(args, train, test):
     import torch.nn as nn
     from torch.nn.utils.rnn import pack_padded_sequence
     torch.set_num_threads(args.threads)
+    # recur's training flushes subnormals to zero (include/recur/denormals.h): the same here.
+    torch.set_flush_denormal(True)
     torch.manual_seed(1)
     src_vocab = {"<pad>": 0, "<unk>": 1}
     tgt_vocab = {"<pad>": 0, "<unk>": 1, "<s>": 2, "</s>": 3}

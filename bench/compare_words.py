@@ -108,6 +108,8 @@ def pytorch_side(cfg, train, test, steps, warmup, threads):
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
     if threads:
         torch.set_num_threads(threads)
+    # recur's training flushes subnormals to zero (include/recur/denormals.h): the same here.
+    torch.set_flush_denormal(True)
     torch.manual_seed(1)
     per_step = cfg["pooling"] is None
     vocab = {"<pad>": 0, "<unk>": 1}
