@@ -17,6 +17,9 @@ double grad_norm(const ParameterList<T>& parameters);
 // std::invalid_argument unless max_norm > 0.
 template <typename T>
 double clip_grad_norm(const ParameterList<T>& parameters, double max_norm);
+// The same with `norm` = grad_norm(parameters) already computed.
+template <typename T>
+void clip_grad_norm(const ParameterList<T>& parameters, double max_norm, double norm);
 
 // torch.nn.utils.clip_grad_value_: clamps every gradient element to
 // [-limit, limit] (min-char-rnn clips to [-5, 5]). NaN stays NaN. Throws
@@ -24,7 +27,9 @@ double clip_grad_norm(const ParameterList<T>& parameters, double max_norm);
 template <typename T>
 int64_t clip_grad_value(const ParameterList<T>& parameters, double limit);
 
-// True when every gradient element is finite.
+// True when every gradient element is finite. (For float gradients, so is
+// grad_norm: a double sum of float squares cannot overflow; the Trainer
+// calls this only when the norm is not finite.)
 template <typename T>
 bool all_finite(const ParameterList<T>& parameters);
 

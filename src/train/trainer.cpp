@@ -288,7 +288,10 @@ TrainingOutcome Trainer::run() {
     zero_grad(parameters);
     const TaskLoss loss = averager_->average(task_.train_step(rng_));
     const double mean_loss = loss.mean();
-    if (!std::isfinite(mean_loss) || !all_finite(parameters)) {
+    // One pass over the gradients: their norm is finite when they all are
+    // (all_finite decides only for doubles whose squares overflowed).
+    const double norm = grad_norm(parameters);
+    if (!std::isfinite(mean_loss) || (!std::isfinite(norm) && !all_finite(parameters))) {
       // The weights never see this step; the carried state may be poisoned.
       task_.reset_carried_state();
       ++outcome.skipped_steps;
@@ -310,7 +313,8 @@ TrainingOutcome Trainer::run() {
     }
     consecutive_bad = 0;
     const bool norm_clipping = options_.clip_mode == ClipMode::Norm && options_.clip > 0;
-    grad_norm_value = norm_clipping ? clip_grad_norm(parameters, options_.clip) : grad_norm(parameters);
+    grad_norm_value = norm;
+    if (norm_clipping) clip_grad_norm(parameters, options_.clip, norm);
     bool clipped = norm_clipping && grad_norm_value > options_.clip;
     if (options_.clip_mode == ClipMode::Value && options_.clip > 0)
       clipped = clip_grad_value(parameters, options_.clip) > 0;
