@@ -4,7 +4,7 @@
 #
 #   docs/results/g2p.sh data            # the TSV splits in $G2P (default /tmp/g2p)
 #   docs/results/g2p.sh train plain       # each model on its own core,
-#   docs/results/g2p.sh train attention   # one thread, $MINUTES (45) at most
+#   docs/results/g2p.sh train attention   # one thread ($THREADS), $MINUTES (45) at most
 #   docs/results/g2p.sh dev             # checkpoint (best or last) and beam, on dev
 #   docs/results/g2p.sh test            # the test split, once, with the settings chosen on dev
 #
@@ -18,6 +18,7 @@ BEAM=${BEAM:-5}
 LAYERS=${LAYERS:-1}
 DROPOUT=${DROPOUT:-0.2}
 NAME=${NAME:-}  # run folder suffix, to keep runs of other settings apart
+THREADS=${THREADS:-1}  # 2: one model with the whole machine
 # Settings fixed before training (no search: the time budget allowed one run per model);
 # dev selects the checkpoint (best dev cross-entropy) and the beam.
 # The learning rate decays (cosine, 2e-3 -> 2e-4): the earlier constant-rate runs' dev
@@ -27,7 +28,7 @@ NAME=${NAME:-}  # run folder suffix, to keep runs of other settings apart
 # taken as 6 and 4) would be after MINUTES; a faster run spends the rest at 2e-4.
 COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --layers ${LAYERS} --dropout ${DROPOUT} --batch 64 \
   --lr 2e-3 --schedule cosine --min-lr 2e-4 --epochs 0 --eval-every 1000 --max-length 40 --seed 1 \
-  --threads 1 --max-time ${MINUTES}m"
+  --threads ${THREADS} --max-time ${MINUTES}m"
 
 case "${1:-}" in
 data)
