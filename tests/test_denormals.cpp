@@ -1,6 +1,8 @@
 // flush_denormals_to_zero: after it, subnormal results and inputs are zero on
-// the calling thread and on every OpenMP thread. Run in a child process
-// (a death test's fork), so that the rest of the suite keeps IEEE subnormals.
+// the calling thread and on every OpenMP thread. Run in a child process (a
+// death test), so that the rest of the suite keeps IEEE subnormals; the
+// "threadsafe" style starts the child afresh rather than forking a process
+// whose OpenMP threads the child would not have.
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -35,6 +37,7 @@ TEST(Denormals, FlushedToZeroOnTheCallingAndEveryOpenMpThread) {
   volatile float smallest_normal = FLT_MIN, half = 0.5f;
   ASSERT_GT(smallest_normal * half, 0.0f);
   ASSERT_FALSE(flushing_denormals());
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(std::exit(flush_then_check()), ::testing::ExitedWithCode(0), "");
 #else
   GTEST_SKIP() << "flushing is x86 only";
