@@ -89,6 +89,7 @@ TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRun) {
 class QuadraticTask : public TrainingTask {
  public:
   std::vector<int64_t> poisoned;  // 0-based calls that return NaN
+  bool poison_gradient_only = false;  // then: a finite loss and an infinite gradient
   int64_t calls = 0, resets = 0;
   Parameter<float> w{"w", {1}};
 
@@ -96,6 +97,10 @@ class QuadraticTask : public TrainingTask {
   TaskLoss train_step(Rng&) override {
     const bool poison = std::find(poisoned.begin(), poisoned.end(), calls++) != poisoned.end();
     const float diff = w.value[0] - 3.0f;
+    if (poison && poison_gradient_only) {
+      w.grad[0] += std::numeric_limits<float>::infinity();
+      return {double(diff * diff), 1};
+    }
     w.grad[0] += poison ? std::numeric_limits<float>::quiet_NaN() : 2 * diff;
     return {poison ? std::numeric_limits<double>::quiet_NaN() : double(diff * diff), 1};
   }
@@ -124,6 +129,24 @@ TEST(Trainer, NonFiniteStepNeverReachesTheWeights) {
   // Two good SGD steps from w = 0: w <- w - 0.1 * 2 (w - 3), never NaN.
   const float expected = 0.6f + 0.1f * 2 * (3.0f - 0.6f);
   EXPECT_FLOAT_EQ(task.w.value[0], expected);
+}
+
+// The loss alone does not tell: the gradient is checked too (through its norm).
+TEST(Trainer, InfiniteGradientUnderAFiniteLossNeverReachesTheWeights) {
+  for (const ClipMode clip : {ClipMode::None, ClipMode::Norm}) {
+    SCOPED_TRACE(clip == ClipMode::Norm ? "norm clipping" : "no clipping");
+    QuadraticTask task;
+    task.poisoned = {1};
+    task.poison_gradient_only = true;
+    TrainerOptions o = options_for(fresh_dir("inf_gradient"), 2);
+    o.optimizer = "sgd";
+    o.schedule.base_lr = 0.1;
+    o.clip_mode = clip;
+    o.clip = 100;  // never reached by the good step's gradient (-6)
+    const TrainingOutcome outcome = Trainer(task, o).run();
+    EXPECT_EQ(outcome.skipped_steps, 1);
+    EXPECT_FLOAT_EQ(task.w.value[0], 0.6f);  // the one good step from w = 0
+  }
 }
 
 TEST(Trainer, RepeatedNonFiniteStepsStopTheRunWithAMessage) {
