@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "recur/checkpoint.h"
 #include "generation_files.h"
 #include "test_files.h"
 
@@ -61,6 +62,25 @@ TEST(CliSeq2seq, TrainEvalTranslateAndResume) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+// --monitor exact_match: best.safetensors is the checkpoint whose greedy dev
+// exact match was highest, and the figure it records is what eval gives for it.
+TEST(CliSeq2seq, MonitorPicksTheBestCheckpointByDevExactMatch) {
+  const fs::path dir = testing::fresh_directory_for_test("recur_seq2seq_monitor_");
+  const fs::path data = write_file(dir / "g2p.tsv", spelling_tsv());
+  const fs::path run = dir / "run";
+  const auto r = run_recur("seq2seq train --data " + quoted(data.string()) + " --dev " + quoted(data.string()) +
+                           " --target-tokens word --monitor exact_match --max-iters 300 --batch 4 --run " +
+                           quoted(run.string()) + kQuick);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("validation exact_match "), std::string::npos) << r.output;
+  const Checkpoint best = load_checkpoint(run / "best.safetensors");
+  EXPECT_EQ(best.training.at("trainer").at("monitor"), "exact_match");
+  const nlohmann::json scored =
+      eval_json("seq2seq eval " + quoted((run / "best.safetensors").string()) + " --data " + quoted(data.string()));
+  EXPECT_DOUBLE_EQ(best.training.at("best_monitored").get<double>(), scored["exact_match"].get<double>());
+  EXPECT_GT(scored["exact_match"].get<double>(), 0.0);
+}
+
 TEST(CliSeq2seq, BadInputIsOneLineExitOneNothingWritten) {
   const fs::path dir = testing::fresh_directory_for_test("recur_seq2seq_bad_");
   const fs::path good = write_file(dir / "good.tsv", spelling_tsv());
@@ -80,6 +100,10 @@ TEST(CliSeq2seq, BadInputIsOneLineExitOneNothingWritten) {
   const fs::path empty_side = write_file(dir / "empty.tsv", "ab\tA1 B1\nabc\t \n");
   expect_refused("seq2seq train --data " + quoted(empty_side.string()) + " --run " + quoted(run.string()),
                  empty_side.string() + ":2:5: empty target", run);
+  expect_refused("seq2seq train --data " + quoted(good.string()) + " --dev " + quoted(good.string()) +
+                     " --monitor accuracy --run " + quoted(run.string()),
+                 "--monitor: 'accuracy' is not a validation figure of this task (it has loss, exact_match, "
+                 "token_error_rate, token_accuracy, bleu)", run);
   ASSERT_EQ(run_recur("seq2seq train --data " + quoted(good.string()) + " --max-iters 5 --run " + quoted(run.string()) +
                       kQuick).exit_code, 0);
   expect_refused("seq2seq translate " + quoted(run.string()) + " --beam 0 " + quoted(good.string()), "--beam", {});

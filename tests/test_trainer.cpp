@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "recur/char_lm_task.h"
+#include "recur/option_error.h"
 #include "recur/trainer.h"
 #include "recur/vocabulary.h"
 
@@ -180,6 +181,106 @@ TEST(Trainer, RejectsOptionsOutOfRange) {
   o = options_for(fresh_dir("bad_options"), 10);
   o.optimizer = "adadelta";
   EXPECT_THROW(Trainer(task, o), std::invalid_argument);
+}
+
+// QuadraticTask with a validation part whose loss falls at every evaluation
+// while its "accuracy" (and "error", its complement) peak at iteration 8:
+// the figures of evaluations at iterations 4, 8, 12, 16, 20.
+class PeakingValidationTask : public QuadraticTask {
+ public:
+  static double accuracy_at(int64_t iteration) {
+    switch (iteration) {
+      case 4: return 0.1;
+      case 8: return 0.5;
+      case 12: return 0.3;
+      case 16: return 0.4;
+      default: return 0.2;
+    }
+  }
+  bool validation_part = true;
+  bool has(DataPart part) const override { return part == DataPart::Validation && validation_part; }
+  TaskLoss evaluate(DataPart) override {
+    TaskLoss loss(100.0 - static_cast<double>(calls), 1);
+    loss.metrics = {{"accuracy", accuracy_at(calls)}, {"error", 1 - accuracy_at(calls)}};
+    return loss;
+  }
+  std::vector<TaskMetric> validation_metrics() const override { return {{"accuracy", true}, {"error", false}}; }
+};
+
+int64_t iteration_of(const fs::path& checkpoint) {
+  return load_checkpoint(checkpoint).training.at("iteration").get<int64_t>();
+}
+
+TEST(Trainer, MonitoredFigurePicksTheBestCheckpointInItsDirection) {
+  for (const std::string monitor : {"accuracy", "error"}) {
+    SCOPED_TRACE(monitor);
+    PeakingValidationTask task;
+    TrainerOptions o = options_for(fresh_dir("monitor_" + monitor), 20);
+    o.monitor = monitor;
+    const TrainingOutcome outcome = Trainer(task, o).run();
+    EXPECT_EQ(iteration_of(o.run_dir / "best.safetensors"), 8);
+    EXPECT_EQ(iteration_of(o.run_dir / "last.safetensors"), 20);
+    EXPECT_DOUBLE_EQ(outcome.best_monitored, 0.5);  // accuracy 0.5, error 1 - 0.5
+    EXPECT_DOUBLE_EQ(outcome.best_validation_loss, 80.0);  // the lowest loss, whatever is monitored
+    const Checkpoint best = load_checkpoint(o.run_dir / "best.safetensors");
+    EXPECT_EQ(best.training.at("trainer").at("monitor").get<std::string>(), monitor);
+    EXPECT_DOUBLE_EQ(best.training.at("best_monitored").get<double>(), 0.5);
+  }
+  // The default, the loss, falls at every evaluation: the best is the last.
+  PeakingValidationTask task;
+  TrainerOptions o = options_for(fresh_dir("monitor_loss"), 20);
+  Trainer(task, o).run();
+  EXPECT_EQ(iteration_of(o.run_dir / "best.safetensors"), 20);
+}
+
+TEST(Trainer, PatienceCountsValidationsWithoutImprovementOfTheMonitoredFigure) {
+  PeakingValidationTask task;
+  TrainerOptions o = options_for(fresh_dir("monitor_patience"), 100);
+  o.monitor = "accuracy";
+  o.patience = 2;  // 12 and 16 do not beat 8
+  const TrainingOutcome outcome = Trainer(task, o).run();
+  EXPECT_EQ(outcome.iterations, 16);
+  EXPECT_NE(outcome.stop_reason.find("patience"), std::string::npos) << outcome.stop_reason;
+}
+
+TEST(Trainer, ResumedRunKeepsTheBestMonitoredFigure) {
+  PeakingValidationTask first;
+  TrainerOptions o = options_for(fresh_dir("monitor_resume"), 8);
+  o.monitor = "accuracy";
+  Trainer(first, o).run();
+  // Resumed to 20: 0.3, 0.4 and 0.2 never beat the 0.5 of iteration 8, which a
+  // resume that forgot it (or compared losses) would overwrite.
+  PeakingValidationTask second;
+  o.max_iterations = 20;
+  Trainer resumed(second, o);
+  resumed.resume(load_checkpoint(o.run_dir / "last.safetensors"));
+  const TrainingOutcome outcome = resumed.run();
+  EXPECT_EQ(iteration_of(o.run_dir / "best.safetensors"), 8);
+  EXPECT_DOUBLE_EQ(outcome.best_monitored, 0.5);
+}
+
+TEST(Trainer, RefusesAMonitorTheTaskDoesNotValidateWith) {
+  PeakingValidationTask task;
+  TrainerOptions o = options_for(fresh_dir("monitor_unknown"), 10);
+  o.monitor = "bleu";
+  try {
+    Trainer trainer(task, o);
+    FAIL() << "expected an OptionError";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.options, std::vector<std::string>{"monitor"});
+    EXPECT_STREQ(e.what(), "'bleu' is not a validation figure of this task (it has loss, accuracy, error)");
+  }
+}
+
+// As --patience: without validation data there is nothing to watch, so no best checkpoint (and a warning).
+TEST(Trainer, MonitorWithoutValidationDataWritesNoBestCheckpoint) {
+  PeakingValidationTask task;
+  task.validation_part = false;
+  TrainerOptions o = options_for(fresh_dir("monitor_no_validation"), 8);
+  o.monitor = "accuracy";
+  Trainer(task, o).run();
+  EXPECT_TRUE(fs::exists(o.run_dir / "last.safetensors"));
+  EXPECT_FALSE(fs::exists(o.run_dir / "best.safetensors"));
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 // caption train` — a GenerationModel trained by teacher forcing on
 // (source, reference) pairs in length-bucketed batches (every reference of an
 // example is a pair of its own), validated on a dev set by the mean
-// cross-entropy per target token (the Trainer's model selection and early
-// stopping), and, printed to standard error at each validation, the dev exact
-// match and token error rate of greedy decoding.
+// cross-entropy per target token and by greedy decoding's scores (exact match,
+// token error rate, token accuracy, BLEU-4; the Trainer selects checkpoints by
+// the cross-entropy unless --monitor names one of them), the first two printed
+// to standard error at each validation.
 //
 // describe_data (kept in "recur.training" for --resume):
 //   {"train": PATH, "dev": PATH | null, "batch": 32, "seed": 1, "max_length": 100}
@@ -54,6 +55,10 @@ class GenerationTask : public BucketedTrainingTask {
   TaskLoss train_step(Rng& rng) override;
   bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
+  std::vector<TaskMetric> validation_metrics() const override { return metrics(); }
+  static std::vector<TaskMetric> metrics() {
+    return {{"exact_match", true}, {"token_error_rate", false}, {"token_accuracy", true}, {"bleu", true}};
+  }
   nlohmann::json describe_model() const override { return model_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }
 

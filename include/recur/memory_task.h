@@ -86,6 +86,9 @@ class MemoryTask : public TrainingTask {
   }
   bool has(DataPart part) const override { return part == DataPart::Validation && validation_examples_ > 0; }
   TaskLoss evaluate(DataPart part) override;
+  std::vector<TaskMetric> validation_metrics() const override { return metrics(spec_.kind); }
+  // echo and copy: accuracy; adding has its squared error as the loss already.
+  static std::vector<TaskMetric> metrics(MemoryTaskKind kind);
   void reset_carried_state() override {}
   nlohmann::json save_position(Checkpoint&) const override { return {{"batches", batches_}}; }
   void restore_position(const nlohmann::json& position, const Checkpoint&) override {

@@ -1,10 +1,11 @@
 // SequenceTask: the TrainingTask of `recur classify train` and `recur tag
 // train` — a SequenceLabeler over labelled sequences, in length-bucketed
 // batches (length_bucket_batcher.h), validated on a dev set (model selection
-// and early stopping by the Trainer, on the dev cross-entropy).
+// and early stopping by the Trainer, on the dev cross-entropy unless
+// --monitor names one of its validation_metrics()).
 //
 // Each validation also prints the dev accuracy to standard error ("dev
-// accuracy 0.8521 (743/872)"), since the Trainer keeps only the loss.
+// accuracy 0.8521 (743/872)").
 //
 // describe_data (kept in "recur.training" for --resume):
 //   {"train": PATH, "dev": PATH | null, "format": "tsv", "column": "upos", "batch": 32, "seed": 1}
@@ -46,6 +47,9 @@ class SequenceTask : public BucketedTrainingTask {
   TaskLoss train_step(Rng& rng) override;
   bool has(DataPart part) const override { return part == DataPart::Validation && dev_.has_value(); }
   TaskLoss evaluate(DataPart part) override;
+  // accuracy (the fraction of labels right) and macro_f1, as `eval --json` names them.
+  std::vector<TaskMetric> validation_metrics() const override { return metrics(); }
+  static std::vector<TaskMetric> metrics() { return {{"accuracy", true}, {"macro_f1", true}}; }
   nlohmann::json describe_model() const override { return labeler_.describe(); }
   nlohmann::json describe_data() const override { return record_.to_json(); }
   // Each process trains on a contiguous block of each batch's examples (longest first, as the batch is).

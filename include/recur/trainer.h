@@ -33,6 +33,10 @@ struct TrainerOptions {
   double max_seconds = 0;       // 0: no limit
   int64_t eval_every = 500;     // iterations between validations (and checkpoints)
   int64_t patience = 0;         // validations without improvement before stopping; 0: never
+  // What "improvement" means for best.safetensors and patience: "loss" (the
+  // validation loss, lower is better) or one of the task's validation_metrics()
+  // ("exact_match", "accuracy", ...), as Keras's `monitor`.
+  std::string monitor = "loss";
   int64_t log_every = 100;      // iterations between plain log lines when not on a terminal
   int64_t max_bad_steps = 5;    // consecutive non-finite steps that stop the run
   uint64_t seed = 1;
@@ -44,12 +48,17 @@ struct TrainerOptions {
 
 struct TrainingOutcome {
   int64_t iterations = 0;
-  double best_validation_loss = 0;  // NaN when never validated
+  double best_validation_loss = 0;  // the lowest validation loss; NaN when never validated
+  double best_monitored = 0;        // the monitored figure of best.safetensors (the loss by default); NaN likewise
   double last_validation_loss = 0;
   std::string stop_reason;
   bool interrupted = false;
   int64_t skipped_steps = 0;
 };
+
+// The figure `monitor` names among the loss and a task's validation_metrics(),
+// with its direction; an OptionError ("monitor") naming the ones there are otherwise.
+TaskMetric monitored_figure(const std::string& monitor, const std::vector<TaskMetric>& metrics);
 
 class GradientAverager;
 
@@ -102,7 +111,9 @@ class Trainer {
   int64_t clipped_steps_ = 0;  // steps whose gradients clipping changed
   double elapsed_before_ = 0;  // seconds spent in earlier sessions of the run
   std::optional<std::chrono::steady_clock::time_point> session_start_;  // set while run() runs
-  double best_validation_;
+  double best_validation_;  // the lowest validation loss
+  TaskMetric monitored_;     // options_.monitor, with its direction
+  double best_monitored_;    // its value in best.safetensors
   double smoothed_loss_;
   int64_t evaluations_without_improvement_ = 0;
   std::function<void()> after_evaluation_;

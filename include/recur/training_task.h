@@ -7,7 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "recur/checkpoint.h"
 #include "recur/communicator.h"
@@ -18,9 +21,22 @@ namespace recur {
 
 enum class DataPart { Validation, Test };
 
+// A figure of a held-out part besides its loss (exact match, accuracy, ...),
+// named as the task's `eval --json` names it, which the Trainer can select
+// checkpoints and stop early by (TrainerOptions::monitor).
+struct TaskMetric {
+  std::string name;
+  bool higher_is_better = true;
+};
+
 struct TaskLoss {
+  TaskLoss() = default;
+  TaskLoss(double sum, int64_t count) : sum(sum), count(count) {}
+
   double sum = 0;     // summed over the counted targets
   int64_t count = 0;  // targets counted
+  // From evaluate() only: the value of each of the task's validation_metrics(), by name.
+  std::map<std::string, double> metrics;
   double mean() const { return count > 0 ? sum / static_cast<double>(count) : 0.0; }
 };
 
@@ -57,6 +73,8 @@ class TrainingTask {
   // Loss over a whole held-out part; leaves the training position and state alone.
   virtual bool has(DataPart part) const = 0;
   virtual TaskLoss evaluate(DataPart part) = 0;
+  // The figures evaluate() gives in TaskLoss::metrics besides the loss; none by default.
+  virtual std::vector<TaskMetric> validation_metrics() const { return {}; }
 
   // Forget state carried between batches (after a step that went non-finite).
   virtual void reset_carried_state() = 0;

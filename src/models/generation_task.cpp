@@ -104,6 +104,10 @@ TaskLoss GenerationTask::evaluate(DataPart part) {
       score_generation(model_, *dev_, model_.decoding_options(record_.max_length, 1, 0.0), record_.batch * 4);
   std::cerr << fmt::format("dev exact match {:.4f} ({}/{}), token error rate {:.4f}\n", scores.exact_match(),
                            scores.exact(), scores.outputs(), scores.token_error_rate());
+  loss.metrics = {{"exact_match", scores.exact_match()},
+                  {"token_error_rate", scores.token_error_rate()},
+                  {"token_accuracy", scores.token_accuracy()},
+                  {"bleu", scores.bleu()}};
   return loss;
 }
 

@@ -194,7 +194,14 @@ TaskLoss MemoryTask::evaluate(DataPart part) {
     std::cerr << fmt::format("dev mse {:.5f} (baseline {:.5f})\n", s.mse, s.baseline_mse);
   else
     std::cerr << fmt::format("dev accuracy {:.4f} ({}/{})\n", s.accuracy, s.correct, s.scored);
-  return s.loss;
+  TaskLoss loss = s.loss;
+  if (!spec_.regression()) loss.metrics = {{"accuracy", s.accuracy}};
+  return loss;
+}
+
+std::vector<TaskMetric> MemoryTask::metrics(MemoryTaskKind kind) {
+  if (kind == MemoryTaskKind::Adding) return {};
+  return {{"accuracy", true}};
 }
 
 nlohmann::json MemoryTask::describe_model() const {

@@ -89,7 +89,9 @@ TaskLoss SequenceTask::evaluate(DataPart part) {
   const SequenceEvaluation result = evaluate_sequences(labeler_, *dev_, dev_encoded_, record_.batch);
   std::cerr << fmt::format("dev accuracy {:.4f} ({}/{})\n", result.confusion.accuracy(), result.confusion.correct(),
                            result.confusion.total());
-  return result.loss;
+  TaskLoss loss = result.loss;
+  loss.metrics = {{"accuracy", result.confusion.accuracy()}, {"macro_f1", result.confusion.macro_f1()}};
+  return loss;
 }
 
 }  // namespace recur

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <csignal>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <limits>
 #include <stdexcept>
 
@@ -59,7 +60,23 @@ double number_or_nan(const nlohmann::json& j) {
 
 constexpr double kSmoothing = 0.99;  // weight of the history in the smoothed loss
 
+bool better(double value, double best, const TaskMetric& figure) {
+  if (std::isnan(best)) return !std::isnan(value);
+  return figure.higher_is_better ? value > best : value < best;
+}
+
 }  // namespace
+
+TaskMetric monitored_figure(const std::string& monitor, const std::vector<TaskMetric>& metrics) {
+  if (monitor == "loss") return {"loss", /*higher_is_better=*/false};
+  std::vector<std::string> names{"loss"};
+  for (const TaskMetric& metric : metrics) {
+    if (metric.name == monitor) return metric;
+    names.push_back(metric.name);
+  }
+  throw OptionError("monitor", fmt::format("'{}' is not a validation figure of this task (it has {})", monitor,
+                                           fmt::join(names, ", ")));
+}
 
 void TrainerOptions::validate() const {
   auto fail = [](const std::string& option, const std::string& what) { throw OptionError(option, option + " " + what); };
@@ -75,6 +92,7 @@ void TrainerOptions::validate() const {
   if (patience < 0) fail("patience", fmt::format("must be >= 0, got {}", patience));
   if (log_every < 1) fail("log_every", fmt::format("must be >= 1, got {}", log_every));
   if (max_bad_steps < 1) fail("max_bad_steps", fmt::format("must be >= 1, got {}", max_bad_steps));
+  if (monitor.empty()) fail("monitor", "must name a validation figure (loss by default)");
   schedule.validate();
   resolve_optimizer_options(optimizer, optimizer_options);
 }
@@ -90,6 +108,7 @@ nlohmann::json TrainerOptions::to_json() const {
           {"max_seconds", max_seconds},
           {"eval_every", eval_every},
           {"patience", patience},
+          {"monitor", monitor},
           {"log_every", log_every},
           {"max_bad_steps", max_bad_steps},
           {"seed", seed}};
@@ -107,6 +126,7 @@ TrainerOptions TrainerOptions::from_json(const nlohmann::json& j) {
   o.max_seconds = j.at("max_seconds").get<double>();
   o.eval_every = j.at("eval_every").get<int64_t>();
   o.patience = j.at("patience").get<int64_t>();
+  o.monitor = j.value("monitor", std::string("loss"));  // absent in checkpoints of older versions, which monitored it
   o.log_every = j.at("log_every").get<int64_t>();
   o.max_bad_steps = j.at("max_bad_steps").get<int64_t>();
   o.seed = j.at("seed").get<uint64_t>();
@@ -119,8 +139,10 @@ Trainer::Trainer(TrainingTask& task, TrainerOptions options, const Communicator&
       group_(group),
       rng_(options_.seed),
       best_validation_(std::numeric_limits<double>::quiet_NaN()),
+      best_monitored_(std::numeric_limits<double>::quiet_NaN()),
       smoothed_loss_(std::numeric_limits<double>::quiet_NaN()) {
   options_.validate();
+  monitored_ = monitored_figure(options_.monitor, task_.validation_metrics());
   optimizer_ = make_optimizer<float>(options_.optimizer, options_.optimizer_options, task_.parameters());
   task_.distribute(group_);
   averager_ = std::make_unique<GradientAverager>(group_, task_.parameters());
@@ -171,6 +193,8 @@ void Trainer::resume(const Checkpoint& checkpoint) {
     clipped_steps_ = t.value("clipped_steps", int64_t{0});  // absent in checkpoints of older versions
     elapsed_before_ = t.at("elapsed_seconds").get<double>();
     best_validation_ = number_or_nan(t.at("best_validation_loss"));
+    // Checkpoints of older versions monitored the loss alone.
+    best_monitored_ = number_or_nan(t.contains("best_monitored") ? t.at("best_monitored") : t.at("best_validation_loss"));
     smoothed_loss_ = number_or_nan(t.at("smoothed_loss"));
     evaluations_without_improvement_ = t.at("evaluations_without_improvement").get<int64_t>();
   } catch (const FormatError&) {
@@ -201,6 +225,7 @@ Checkpoint Trainer::make_checkpoint() const {
                          {"optimizer", state.scalars},
                          {"trainer", options_.to_json()},
                          {"best_validation_loss", number_or_null(best_validation_)},
+                         {"best_monitored", number_or_null(best_monitored_)},
                          {"smoothed_loss", number_or_null(smoothed_loss_)},
                          {"evaluations_without_improvement", evaluations_without_improvement_},
                          {"data", task_.describe_data()}};
@@ -216,8 +241,13 @@ TrainingOutcome Trainer::run() {
   InterruptGuard interrupts;
   TrainingOutcome outcome;
   outcome.best_validation_loss = best_validation_;
+  outcome.best_monitored = best_monitored_;
   outcome.last_validation_loss = std::numeric_limits<double>::quiet_NaN();
   const ParameterList<float> parameters = task_.parameters();
+  if (monitored_.name != "loss" && !task_.has(DataPart::Validation))
+    log.message(fmt::format("warning: nothing for monitor {} to watch: the run has no validation data, so no "
+                            "best.safetensors",
+                            monitored_.name));
   auto window_start = *session_start_;
   int64_t window_tokens = 0;
   double last_rate = 0;  // tokens/s of the last line, for a final line with no window of its own
@@ -259,16 +289,29 @@ TrainingOutcome Trainer::run() {
   auto validate_and_save = [&](ProgressRecord& record) {
     bool improved = false;
     if (group_.is_root() && task_.has(DataPart::Validation)) {
-      const double loss = task_.evaluate(DataPart::Validation).mean();
+      const TaskLoss evaluation = task_.evaluate(DataPart::Validation);
+      const double loss = evaluation.mean();
       record.validation_loss = loss;
       outcome.last_validation_loss = loss;
-      if (!(loss >= best_validation_)) {  // also true when best is still NaN
-        best_validation_ = loss;
+      if (better(loss, best_validation_, {"loss", false})) best_validation_ = loss;
+      double value = loss;
+      if (monitored_.name != "loss") {
+        const auto found = evaluation.metrics.find(monitored_.name);
+        if (found == evaluation.metrics.end())
+          throw std::logic_error("the task's evaluation did not give " + monitored_.name);
+        value = found->second;
+      }
+      improved = better(value, best_monitored_, monitored_);
+      if (improved) {
+        best_monitored_ = value;
         evaluations_without_improvement_ = 0;
-        improved = true;
       } else {
         ++evaluations_without_improvement_;
       }
+      if (monitored_.name != "loss")
+        log.message(fmt::format("validation {} {:.6g} ({}; best {:.6g})", monitored_.name, value,
+                                improved ? "best so far, saved as best.safetensors" : "no improvement",
+                                best_monitored_));
     }
     save_checkpoints(improved);
   };
@@ -363,6 +406,7 @@ TrainingOutcome Trainer::run() {
   after_evaluation();
   outcome.iterations = iteration_;
   outcome.best_validation_loss = best_validation_;
+  outcome.best_monitored = best_monitored_;
   log.message(fmt::format("stopped: {} after {} iterations; checkpoints in {}", outcome.stop_reason, iteration_,
                           options_.run_dir.string()));
   elapsed_before_ = elapsed();

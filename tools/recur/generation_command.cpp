@@ -169,7 +169,8 @@ SubcommandRun setup_train(CLI::App& app, GenerationSource source) {
         .from_flags = [=] { return task_from_flags(*flags, *training, source); },
         .from_checkpoint = [source](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
           return GenerationTask::from_checkpoint(c, task_name(source));
-        }});
+        },
+        .validation_metrics = GenerationTask::metrics()});
   };
 }
 

@@ -152,7 +152,10 @@ SubcommandRun add_memory_train(CLI::App& app) {
         .from_flags = [&] { return memory_task_from_flags(*task_flags, app, *training); },
         .from_checkpoint = [](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
           return MemoryTask::from_checkpoint(c);
-        }};
+        },
+        // --task is checked with the other flags; until then, echo's figures.
+        .validation_metrics = MemoryTask::metrics(
+            task_flags->task == memory_task_name(MemoryTaskKind::Adding) ? MemoryTaskKind::Adding : MemoryTaskKind::Echo)};
     return run_training_command(*training, app, factory);
   };
 }

@@ -194,7 +194,8 @@ SubcommandRun setup_train(CLI::App& app, LabelScope scope) {
         .from_flags = [=] { return task_from_flags(*flags, *training, scope); },
         .from_checkpoint = [scope](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
           return SequenceTask::from_checkpoint(c, scope);
-        }});
+        },
+        .validation_metrics = SequenceTask::metrics()});
   };
 }
 

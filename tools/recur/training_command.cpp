@@ -98,6 +98,11 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   const char* run = "Run";
   app.add_option("--eval-every", f.eval_every, "Iterations between validations and checkpoints")
       ->capture_default_str()->group(run);
+  app.add_option("--monitor", f.monitor,
+                 "The validation figure that picks best.safetensors and that --patience watches: loss, or one the "
+                 "task validates with (seq2seq, caption: exact_match | token_error_rate | token_accuracy | bleu; "
+                 "classify, tag: accuracy | macro_f1; memory echo, copy: accuracy)")
+      ->capture_default_str()->group(run);
   app.add_option("--log-every", f.log_every, "Iterations between log lines when not on a terminal")
       ->capture_default_str()->group(run);
   app.add_option("--run", f.run, "Run folder: checkpoints and log.csv")->capture_default_str()->group(run);
@@ -155,6 +160,7 @@ TrainerOptions trainer_options(const TrainingFlags& f, int64_t steps_per_epoch) 
   o.max_seconds = parse_duration(f.max_time, "--max-time");
   o.eval_every = f.eval_every;
   o.patience = f.patience;
+  o.monitor = f.monitor;
   o.log_every = f.log_every;
   o.seed = f.seed;
   o.validate();
@@ -201,6 +207,7 @@ int run_fresh(const TrainingFlags& f, const TaskFactory& factory, const Communic
   // Checked before the task reads its data, so that a typo costs nothing (the
   // epoch's length only places the end of a schedule, not whether it is valid).
   trainer_options(f, /*steps_per_epoch=*/1);
+  monitored_figure(f.monitor, factory.validation_metrics);
   std::unique_ptr<TrainingTask> task = factory.from_flags();
   // Locked once the data has been read, so that a bad input leaves no folder
   // behind; checked again under the lock, in case another run began meanwhile.

@@ -35,6 +35,7 @@ struct TrainingFlags {
   std::string clip_mode = "norm";
   double clip = 5.0;
   int64_t max_iters = 0, eval_every = 500, patience = 0, log_every = 100;
+  std::string monitor = "loss";  // what picks best.safetensors and what --patience watches
   double epochs = 10;
   std::string max_time;
   std::string run;
@@ -60,6 +61,9 @@ struct TaskFactory {
   std::string description;  // what its model is, for errors ("a character language model")
   std::function<std::unique_ptr<TrainingTask>()> from_flags;
   std::function<std::unique_ptr<TrainingTask>(const Checkpoint&)> from_checkpoint;
+  // What its tasks validate with besides the loss (TrainingTask::validation_metrics),
+  // so that --monitor is checked before the data is read.
+  std::vector<TaskMetric> validation_metrics = {};
 };
 
 // A fresh run (flags.resume empty) or a resumed one, to its end; returns the
