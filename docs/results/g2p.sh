@@ -19,6 +19,8 @@ LAYERS=${LAYERS:-1}
 DROPOUT=${DROPOUT:-0.2}
 NAME=${NAME:-}  # run folder suffix, to keep runs of other settings apart
 THREADS=${THREADS:-1}  # 2: one model with the whole machine
+HIDDEN=${HIDDEN:-256}
+MONITOR=${MONITOR:-loss}  # what picks best.safetensors: loss (dev cross-entropy) or exact_match
 # Settings fixed before training (no search: the time budget allowed one run per model);
 # dev selects the checkpoint (best dev cross-entropy) and the beam.
 # The learning rate decays (cosine, 2e-3 -> 2e-4): the earlier constant-rate runs' dev
@@ -26,9 +28,9 @@ THREADS=${THREADS:-1}  # 2: one model with the whole machine
 # 10392) while the training loss still fell. The decay ends where the earlier
 # 28-minute runs' average speed on a loaded core (plain 6.2, attention 3.8 iterations/s;
 # taken as 6 and 4) would be after MINUTES; a faster run spends the rest at 2e-4.
-COMMON="--target-tokens word --bidirectional --hidden 256 --embedding 64 --layers ${LAYERS} --dropout ${DROPOUT} --batch 64 \
+COMMON="--target-tokens word --bidirectional --hidden ${HIDDEN} --embedding 64 --layers ${LAYERS} --dropout ${DROPOUT} --batch 64 \
   --lr 2e-3 --schedule cosine --min-lr 2e-4 --epochs 0 --eval-every 1000 --max-length 40 --seed 1 \
-  --threads ${THREADS} --max-time ${MINUTES}m"
+  --threads ${THREADS} --max-time ${MINUTES}m --monitor ${MONITOR}"
 
 case "${1:-}" in
 data)
@@ -46,9 +48,10 @@ train)
     > "$RUNS/g2p_$2$NAME.log" 2>&1
   ;;
 dev)
-  # Both checkpoints: best.safetensors (lowest dev cross-entropy) and last.safetensors
+  # Both checkpoints: best.safetensors (lowest dev cross-entropy, or best $MONITOR) and last.safetensors
   # (the end of training), since dev exact match went on rising after the cross-entropy's low.
   for run in g2p_plain$NAME g2p_attention$NAME; do
+    [ -d "$RUNS/$run" ] || continue  # a round may train one of the two
     for checkpoint in best last; do
       for beam in ${BEAMS:-1 5 10}; do
         echo "$run $checkpoint beam $beam: $("$RECUR" seq2seq eval "$RUNS/$run/$checkpoint.safetensors" --data "$G2P/dev.tsv" --beam $beam --json)"
