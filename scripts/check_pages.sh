@@ -30,12 +30,13 @@ head -c 60000 "$work/sources.txt" > "$work/text.txt"
 
 # A seq2seq and a caption run: their pages hold the table of dev outputs with
 # wrong tokens marked (a few iterations leave plenty), and the caption's
-# vectors (width 16) as small grey images.
+# vectors (width 16) as small grey images; the seq2seq run monitors dev exact
+# match, which its page plots.
 for word in ab ba abc cab bca aab bba cc acb bac ca cb abba; do
   printf '%s\t%s\n' "$word" "$(printf '%s' "$word" | sed 's/./& /g; s/ $//' | tr 'abc' 'ABC')"
 done > "$work/g2p.tsv"
 "$recur" seq2seq train --data "$work/g2p.tsv" --dev "$work/g2p.tsv" --target-tokens word --run "$work/seq2seq" \
-  --hidden 16 --embedding 8 --batch 4 --max-iters 40 --eval-every 20 --threads 1 --report 2> "$work/train.log" \
+  --hidden 16 --embedding 8 --batch 4 --max-iters 40 --eval-every 20 --threads 1 --monitor exact_match --report 2> "$work/train.log" \
   || { cat "$work/train.log" >&2; exit 1; }
 for i in $(seq 0 15); do
   printf '{"vector": [%s], "text": "%s"}\n' \
@@ -56,7 +57,7 @@ bash "$here/check_html.sh" --screenshot-dir "$out" "$work/run/report.html"
 bash "$here/check_html.sh" --screenshot-dir "$out/young" "$work/young/report.html"
 bash "$here/check_html.sh" --screenshot-dir "$out/seq2seq" --expect-element 'table.generation-outputs td' \
   --expect-element 'table.generation-outputs .sub, table.generation-outputs .ins, table.generation-outputs .del' \
-  "$work/seq2seq/report.html"
+  --expect-element 'svg [data-series="exact_match"]' "$work/seq2seq/report.html"
 bash "$here/check_html.sh" --screenshot-dir "$out/caption" --expect-element 'table.generation-outputs td' \
   --expect-element 'table.generation-outputs svg [data-series="image"]' "$work/caption/report.html"
 bash "$here/check_html.sh" --screenshot-dir "$out" \

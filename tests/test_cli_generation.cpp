@@ -72,13 +72,19 @@ TEST(CliSeq2seq, MonitorPicksTheBestCheckpointByDevExactMatch) {
                            " --target-tokens word --monitor exact_match --max-iters 300 --batch 4 --run " +
                            quoted(run.string()) + kQuick);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("validation exact_match "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" | exact_match "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" (best) | "), std::string::npos) << r.output;
   const Checkpoint best = load_checkpoint(run / "best.safetensors");
   EXPECT_EQ(best.training.at("trainer").at("monitor"), "exact_match");
   const nlohmann::json scored =
       eval_json("seq2seq eval " + quoted((run / "best.safetensors").string()) + " --data " + quoted(data.string()));
   EXPECT_DOUBLE_EQ(best.training.at("best_monitored").get<double>(), scored["exact_match"].get<double>());
   EXPECT_GT(scored["exact_match"].get<double>(), 0.0);
+  // Its learning curve: log.csv's val_monitored at the three evaluations, a figure of the report.
+  ASSERT_EQ(run_recur("report " + quoted(run.string()) + " --threads 1").exit_code, 0);
+  const std::string html = testing::read_file(run / "report.html");
+  EXPECT_NE(html.find("validation exact_match"), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"exact_match\""), std::string::npos);
 }
 
 TEST(CliSeq2seq, BadInputIsOneLineExitOneNothingWritten) {

@@ -264,7 +264,7 @@ TEST(TrainerOnAnyTask, UpgradesAnOlderLogHeaderKeepingItsRows) {
   std::string header, first;
   std::getline(in, header);
   std::getline(in, first);
-  EXPECT_EQ(header, old_header + ",clipped_steps");
+  EXPECT_EQ(header, old_header + ",clipped_steps,val_monitored");
   EXPECT_EQ(first, old_row);
   EXPECT_EQ(last_log_row(dir).at("iteration"), "3");
 }

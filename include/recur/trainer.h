@@ -61,6 +61,7 @@ struct TrainingOutcome {
 TaskMetric monitored_figure(const std::string& monitor, const std::vector<TaskMetric>& metrics);
 
 class GradientAverager;
+struct ProgressRecord;
 
 class Trainer {
  public:
@@ -89,6 +90,8 @@ class Trainer {
  private:
   Checkpoint make_checkpoint() const;
   double elapsed_seconds() const;  // over all sessions of the run
+  // A row of the log where the run stands (no validation, no ETA yet).
+  ProgressRecord progress_record(double learning_rate, double loss, double grad_norm, double tokens_per_second) const;
   // last.safetensors (and best.safetensors) from rank 0; every rank takes part.
   void save_checkpoints(bool best) const;
   // What all ranks then act on: rank 0's decision, and whether any rank said yes.

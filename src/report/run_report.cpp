@@ -123,6 +123,22 @@ void curves_section(HtmlPage& page, const fs::path& run_dir, const std::optional
   page.toggle(views, expected, "Training loss at each logged iteration, its running average, and the validation "
                                "loss at each evaluation.");
 
+  // The figure --monitor named (exact match, accuracy, ...) at each evaluation, when it was not the loss.
+  if (const auto [mx, my] = validated(iteration, curves.column("val_monitored")); !mx.empty()) {
+    const nlohmann::json trainer = last ? last->training.value("trainer", nlohmann::json::object()) : nlohmann::json();
+    const std::string name = trainer.is_object() ? trainer.value("monitor", std::string("monitored figure"))
+                                                 : std::string("monitored figure");
+    LinePlot monitored;
+    monitored.title = "validation " + name;
+    monitored.x_axis.label = "iteration";
+    monitored.y_axis.label = name;
+    monitored.height = 280;
+    monitored.series = {series(name, mx, my, true)};
+    page.figure(monitored.svg(), 1,
+                "The validation figure that --monitor " + name +
+                    " watched, at each evaluation: best.safetensors is the checkpoint of its best value.");
+  }
+
   LinePlot rate;
   rate.title = "learning rate";
   rate.x_axis.label = "iteration";

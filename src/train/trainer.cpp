@@ -204,6 +204,22 @@ void Trainer::resume(const Checkpoint& checkpoint) {
   }
 }
 
+ProgressRecord Trainer::progress_record(double learning_rate, double loss, double grad_norm,
+                                        double tokens_per_second) const {
+  ProgressRecord record;
+  record.iteration = iteration_;
+  record.epoch = task_.epochs_done();
+  record.tokens = tokens_seen_;
+  record.learning_rate = learning_rate;
+  record.loss = loss;
+  record.smoothed_loss = smoothed_loss_;
+  record.grad_norm = grad_norm;
+  record.clipped_steps = clipped_steps_;
+  record.tokens_per_second = tokens_per_second;
+  record.elapsed_seconds = elapsed_seconds();
+  return record;
+}
+
 double Trainer::elapsed_seconds() const {
   if (!session_start_) return elapsed_before_;
   return elapsed_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - *session_start_).count();
@@ -308,10 +324,11 @@ TrainingOutcome Trainer::run() {
       } else {
         ++evaluations_without_improvement_;
       }
-      if (monitored_.name != "loss")
-        log.message(fmt::format("validation {} {:.6g} ({}; best {:.6g})", monitored_.name, value,
-                                improved ? "best so far, saved as best.safetensors" : "no improvement",
-                                best_monitored_));
+      if (monitored_.name != "loss") {
+        record.monitored_name = monitored_.name;
+        record.monitored = value;
+        record.monitored_best = improved;
+      }
     }
     save_checkpoints(improved);
   };
@@ -374,8 +391,8 @@ TrainingOutcome Trainer::run() {
       const double window_seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
       const double rate = window_seconds > 0 ? window_tokens / window_seconds : 0;
       last_rate = rate;
-      ProgressRecord record{iteration_, task_.epochs_done(), tokens_seen_, learning_rate, mean_loss, smoothed_loss_,
-                            -1, grad_norm_value, clipped_steps_, rate, elapsed(), eta(rate)};
+      ProgressRecord record = progress_record(learning_rate, mean_loss, grad_norm_value, rate);
+      record.eta_seconds = eta(rate);
       if (evaluate_now) validate_and_save(record);
       if (evaluate_now || plain_line_now) {
         log.progress(record, !log.live() || evaluate_now);
@@ -397,9 +414,9 @@ TrainingOutcome Trainer::run() {
   // Its speed is that of the steps since the last line, timed before validating.
   const double final_window = std::chrono::duration<double>(Clock::now() - window_start).count();
   const double final_rate = window_tokens > 0 && final_window > 0 ? window_tokens / final_window : last_rate;
-  ProgressRecord final_record{iteration_, task_.epochs_done(), tokens_seen_, options_.schedule.learning_rate(iteration_),
-                              0, smoothed_loss_, -1, grad_norm_value, clipped_steps_, final_rate, elapsed(), 0};
-  final_record.loss = smoothed_loss_;
+  ProgressRecord final_record =
+      progress_record(options_.schedule.learning_rate(iteration_), smoothed_loss_, grad_norm_value, final_rate);
+  final_record.eta_seconds = 0;
   if (!outcome.interrupted && iteration_ % options_.eval_every != 0) validate_and_save(final_record);
   else save_checkpoints(false);
   if (final_record.validation_loss >= 0) log.progress(final_record, true);

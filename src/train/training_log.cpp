@@ -20,7 +20,8 @@ std::string format_duration(double seconds) {
 namespace {
 
 constexpr const char* kHeader =
-    "iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s,clipped_steps";
+    "iteration,epoch,tokens,learning_rate,loss,smoothed_loss,val_loss,grad_norm,tokens_per_s,elapsed_s,clipped_steps,"
+    "val_monitored";
 
 // A run started by an older recur has a log.csv whose header lacks the newer
 // trailing columns; its rows are kept as they are (CSV readers fill the
@@ -85,10 +86,11 @@ TrainingLog::TrainingLog(const std::filesystem::path& run_dir, int64_t resumed_a
 TrainingLog::~TrainingLog() { end_live_line(); }
 
 void TrainingLog::write_csv(const ProgressRecord& r) {
-  csv_ << fmt::format("{},{:.4f},{},{:.6g},{:.6f},{:.6f},{},{:.6g},{:.1f},{:.2f},{}\n", r.iteration, r.epoch,
+  csv_ << fmt::format("{},{:.4f},{},{:.6g},{:.6f},{:.6f},{},{:.6g},{:.1f},{:.2f},{},{}\n", r.iteration, r.epoch,
                       r.tokens, r.learning_rate, r.loss, r.smoothed_loss,
                       r.validation_loss >= 0 ? fmt::format("{:.6f}", r.validation_loss) : "", r.grad_norm,
-                      r.tokens_per_second, r.elapsed_seconds, r.clipped_steps);
+                      r.tokens_per_second, r.elapsed_seconds, r.clipped_steps,
+                      std::isnan(r.monitored) ? "" : fmt::format("{:.6g}", r.monitored));
   csv_.flush();
   // A full disk must not stop training (the checkpoints say so themselves),
   // but a learning curve with a hole in it is said once.
@@ -121,6 +123,8 @@ void TrainingLog::draw(const ProgressRecord& r, bool own_line) {
   std::string line = fmt::format("iter {} | epoch {:.2f} | loss {:.4f} | smooth {:.4f}", r.iteration, r.epoch, r.loss,
                                  r.smoothed_loss);
   if (r.validation_loss >= 0) line += fmt::format(" | val {:.4f}", r.validation_loss);
+  if (!std::isnan(r.monitored))
+    line += fmt::format(" | {} {:.4f}{}", r.monitored_name, r.monitored, r.monitored_best ? " (best)" : "");
   line += fmt::format(" | lr {:.3g} | {:.0f} tok/s | {} elapsed", r.learning_rate, r.tokens_per_second,
                       format_duration(r.elapsed_seconds));
   if (r.eta_seconds >= 0) line += " | ETA " + format_duration(r.eta_seconds);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 
 namespace recur {
@@ -23,6 +24,10 @@ struct ProgressRecord {
   double tokens_per_second = 0;
   double elapsed_seconds = 0;
   double eta_seconds = -1;  // < 0: unknown
+  // The --monitor figure other than the loss, where measured at this record (else NaN).
+  std::string monitored_name;
+  double monitored = std::numeric_limits<double>::quiet_NaN();
+  bool monitored_best = false;  // it was the best so far (best.safetensors written)
 };
 
 class TrainingLog {
