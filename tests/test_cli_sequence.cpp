@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_runner.h"
+#include "recur/checkpoint.h"
 #include "recur/classification_metrics.h"
 #include "test_files.h"
 
@@ -75,6 +76,21 @@ std::string stdout_of(const std::string& arguments) {
   const auto result = run_command("(" + std::string(RECUR_BINARY) + " " + arguments + " 2>/dev/null)");
   EXPECT_EQ(result.exit_code, 0) << arguments;
   return result.output;
+}
+
+// --monitor macro_f1: the figure best.safetensors records is what eval gives for it on the same dev file.
+TEST(CliClassify, MonitorRecordsTheDevFigureEvalGives) {
+  const fs::path dir = testing::fresh_directory_for_test("recur_cli_seq_monitor_");
+  const std::string train = write_file(dir / "train.tsv", sentiment_tsv(240, 0)).string();
+  const std::string dev = write_file(dir / "dev.tsv", sentiment_tsv(40, 1)).string();
+  const fs::path run = dir / "run";
+  const auto trained =
+      run_recur("classify train --data " + train + " --dev " + dev + " --monitor macro_f1 --run " + run.string() + kQuick);
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const Checkpoint best = load_checkpoint(run / "best.safetensors");
+  EXPECT_EQ(best.training.at("trainer").at("monitor"), "macro_f1");
+  const nlohmann::json metrics = eval_json("classify", (run / "best.safetensors").string(), dev);
+  EXPECT_NEAR(best.training.at("best_monitored").get<double>(), metrics.at("macro_f1").get<double>(), 1e-12);
 }
 
 TEST(CliClassify, TrainsEvaluatesPredictsAndRoundTrips) {
