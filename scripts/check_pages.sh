@@ -49,7 +49,8 @@ done > "$work/captions.jsonl"
 
 # A young run: its log cut in the middle of a line, no checkpoint yet.
 mkdir -p "$work/young"
-head -c 200 "$work/run/log.csv" > "$work/young/log.csv"
+# (the header, its first row, and its second row less its last ten bytes, whatever the columns)
+head -n 3 "$work/run/log.csv" | head -c -10 > "$work/young/log.csv"
 "$recur" report "$work/young" > /dev/null
 
 out="${CHECK_PAGES_SCREENSHOTS:-$work}"
