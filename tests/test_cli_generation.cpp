@@ -85,6 +85,19 @@ TEST(CliSeq2seq, MonitorPicksTheBestCheckpointByDevExactMatch) {
   const std::string html = testing::read_file(run / "report.html");
   EXPECT_NE(html.find("validation exact_match"), std::string::npos);
   EXPECT_NE(html.find("data-series=\"exact_match\""), std::string::npos);
+
+  // A checkpoint whose recorded monitor is not the task's: the file is at fault, not a flag.
+  Checkpoint tampered = load_checkpoint(run / "last.safetensors");
+  tampered.training["trainer"]["monitor"] = "nonsense";
+  fs::create_directories(dir / "tampered");
+  save_checkpoint(dir / "tampered" / "last.safetensors", tampered);
+  const auto resumed = run_recur("seq2seq train --resume " + quoted((dir / "tampered").string()) + " --max-iters 310");
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.output;
+  EXPECT_NE(resumed.output.find("last.safetensors: its training settings (recur.training trainer) are not valid: "
+                                "'nonsense' is not a validation figure"),
+            std::string::npos)
+      << resumed.output;
+  EXPECT_EQ(resumed.output.find("--monitor"), std::string::npos) << resumed.output;
 }
 
 TEST(CliSeq2seq, BadInputIsOneLineExitOneNothingWritten) {

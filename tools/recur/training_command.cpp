@@ -246,14 +246,25 @@ int run_resumed(const TrainingFlags& f, const CLI::App& app, const TaskFactory& 
     if (app.count("--epochs")) options.epochs = f.epochs;
     if (app.count("--max-time")) options.max_seconds = parse_duration(f.max_time, "--max-time");
     if (app.count("--patience")) options.patience = f.patience;
-    Trainer trainer(*task, options, group);
-    trainer.resume(checkpoint);
-    attach_report(trainer, f);
+    std::optional<Trainer> trainer;
+    try {
+      trainer.emplace(*task, options, group);
+    } catch (const OptionError& e) {
+      // A flag given now is checked as a flag; anything else came from the file.
+      const bool given_now = std::any_of(e.options.begin(), e.options.end(), [&](const std::string& option) {
+        return app.count(flag_for_option(option)) > 0;
+      });
+      if (given_now) throw;
+      throw FormatError(checkpoint_path.string() + ": its training settings (recur.training trainer) are not valid: " +
+                        e.what());
+    }
+    trainer->resume(checkpoint);
+    attach_report(*trainer, f);
     if (group.is_root())
       std::cerr << fmt::format("resuming {} at iteration {}{}\n", checkpoint_path.string(),
                                checkpoint.training.at("iteration").get<int64_t>(),
                                group.distributed() ? fmt::format(" on {} processes", group.size()) : "");
-    const TrainingOutcome outcome = trainer.run();
+    const TrainingOutcome outcome = trainer->run();
     return outcome.interrupted ? 130 : 0;
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(checkpoint_path.string() + ": its training position (recur.training) is incomplete: " + e.what());
