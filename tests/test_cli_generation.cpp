@@ -85,6 +85,7 @@ TEST(CliSeq2seq, MonitorPicksTheBestCheckpointByDevExactMatch) {
   const std::string html = testing::read_file(run / "report.html");
   EXPECT_NE(html.find("validation exact_match"), std::string::npos);
   EXPECT_NE(html.find("data-series=\"exact_match\""), std::string::npos);
+  EXPECT_NE(html.find("<td>best exact_match</td>"), std::string::npos);
 
   // A checkpoint whose recorded monitor is not the task's: the file is at fault, not a flag.
   Checkpoint tampered = load_checkpoint(run / "last.safetensors");

@@ -53,6 +53,14 @@ std::string number_text(const nlohmann::json& value, const char* format = "{:.4f
   return value.dump();
 }
 
+// What --monitor named, as the checkpoint records it ("loss" when it does not, or not as a name).
+std::string monitor_name(const nlohmann::json& training) {
+  const auto trainer = training.find("trainer");
+  if (trainer == training.end() || !trainer->is_object()) return "loss";
+  const auto monitor = trainer->find("monitor");
+  return monitor != trainer->end() && monitor->is_string() ? monitor->get<std::string>() : "loss";
+}
+
 void run_section(HtmlPage& page, const fs::path& run_dir, const Checkpoint& last) {
   page.section("Run");
   const nlohmann::json& t = last.training;
@@ -62,6 +70,9 @@ void run_section(HtmlPage& page, const fs::path& run_dir, const Checkpoint& last
       {"parameters", fmt::format("{}", parameter_count(last))}};
   for (const char* key : {"iteration", "epoch", "tokens", "elapsed_seconds", "best_validation_loss", "clipped_steps"})
     if (t.contains(key)) rows.push_back({key, number_text(t.at(key))});
+  // The figure that picked best.safetensors, when --monitor named one other than the loss.
+  if (const std::string monitor = monitor_name(t); monitor != "loss" && t.contains("best_monitored"))
+    rows.push_back({"best " + monitor, number_text(t.at("best_monitored"))});
   page.table({"", ""}, rows);
   for (const auto& [heading, json] : {std::pair{"Model", last.model}, {"Data", t.value("data", nlohmann::json())},
                                       {"Training settings", t.value("trainer", nlohmann::json())}}) {
@@ -125,9 +136,7 @@ void curves_section(HtmlPage& page, const fs::path& run_dir, const std::optional
 
   // The figure --monitor named (exact match, accuracy, ...) at each evaluation, when it was not the loss.
   if (const auto [mx, my] = validated(iteration, curves.column("val_monitored")); !mx.empty()) {
-    const nlohmann::json trainer = last ? last->training.value("trainer", nlohmann::json::object()) : nlohmann::json();
-    const std::string name = trainer.is_object() ? trainer.value("monitor", std::string("monitored figure"))
-                                                 : std::string("monitored figure");
+    const std::string name = last ? monitor_name(last->training) : "monitored figure";
     LinePlot monitored;
     monitored.title = "validation " + name;
     monitored.x_axis.label = "iteration";
