@@ -112,6 +112,29 @@ TEST(CliForecast, ResidualFlagIsSavedWithTheModel) {
   }
 }
 
+// --monitor rmse: best.safetensors records the validation RMSE (original units)
+// that `forecast eval --part validation` gives for it over the same windows
+// (--season 1 keeps every window, as training's validation does).
+TEST(CliForecast, MonitorRecordsTheValidationRmseEvalGives) {
+  const fs::path dir = testing::fresh_directory_for_test("recur_cli_forecast_monitor_");
+  const fs::path csv = testing::write_file(dir / "series.csv", dated_csv());
+  const fs::path run = dir / "run";
+  const auto train = run_recur("forecast train --data " + quoted(csv.string()) +
+                               " --target y --lookback 8 --hidden 4 --max-iters 30 --eval-every 10 --threads 1 "
+                               "--loss huber --monitor rmse --run " + quoted(run.string()));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  EXPECT_NE(train.output.find(" | rmse "), std::string::npos) << train.output;
+  const Checkpoint best = load_checkpoint(run / "best.safetensors");
+  EXPECT_EQ(best.training.at("trainer").at("monitor"), "rmse");
+  const auto eval = run_recur("forecast eval " + quoted((run / "best.safetensors").string()) +
+                              " --part validation --season 1 --json --threads 1");
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  const nlohmann::json scored = nlohmann::json::parse(eval.output.substr(eval.output.find('{')));
+  EXPECT_EQ(scored.at("windows_left_out").get<int>(), 0);
+  EXPECT_NEAR(best.training.at("best_monitored").get<double>(), scored.at("rmse").get<double>(), 1e-9)
+      << scored.dump();
+}
+
 struct BadInput {
   std::string name, csv, flags, expected;  // expected: the part of the message naming row and column
 };

@@ -2,7 +2,10 @@
 // (forecaster.h) trained on the training windows of a CSV file, shuffled per
 // epoch (window_batcher.h), validated by the mean loss of its forecasts of the
 // validation windows in scaled units (free-running: an autoregressive model
-// feeds its own predictions back there, as it will at forecast time).
+// feeds its own predictions back there, as it will at forecast time), and by
+// their RMSE, MAE and sMAPE in original units over every target and horizon
+// step (validation_metrics, for --monitor; `forecast eval` computes them the
+// same way, over the windows with a season before them).
 //
 // Every window starts from a zero state: nothing is carried between batches,
 // and the batcher's position (epoch, index) is all an exact resume needs.
@@ -43,6 +46,8 @@ class ForecastTask : public TrainingTask {
   double epochs_done() const override;
   bool has(DataPart part) const override;
   TaskLoss evaluate(DataPart part) override;
+  std::vector<TaskMetric> validation_metrics() const override { return metrics(); }
+  static std::vector<TaskMetric> metrics() { return {{"rmse", false}, {"mae", false}, {"smape", false}}; }
   void reset_carried_state() override {}
   nlohmann::json save_position(Checkpoint& checkpoint) const override;
   void restore_position(const nlohmann::json& position, const Checkpoint& checkpoint) override;

@@ -47,8 +47,11 @@ struct Forecaster {
   // "train"). Throws DataError when its input columns are not the model's.
   ForecastData read(const std::string& path, const SplitFractions& split, bool check_length = true) const;
 
-  // Forecasts of the windows at `starts`, in original units [W, H, T].
-  Tensor<double> forecast(const TimeSeries& series, std::span<const int64_t> starts, int64_t batch = 256);
+  // Forecasts of the windows at `starts`, in original units [W, H, T];
+  // `also`, when given, sees each batch with its scaled forecast as well.
+  Tensor<double> forecast(
+      const TimeSeries& series, std::span<const int64_t> starts, int64_t batch = 256,
+      const std::function<void(const WindowBatch&, const Tensor<float>&)>& also = nullptr);
   // The forecast of the `horizon` rows after the end of the series, from its
   // last `lookback` rows: [1, H, T] in original units. Calendar inputs of the
   // future rows come from their dates (dates_after).

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "recur/forecast_baselines.h"
+#include "recur/forecast_metrics.h"
 #include "recur/option_error.h"
 
 namespace recur {
@@ -116,13 +118,16 @@ TaskLoss ForecastTask::evaluate(DataPart part) {
   const auto& starts = data_.starts(part == DataPart::Validation ? SeriesPart::Validation : SeriesPart::Test);
   const ForecastModelConfig& config = forecaster_.model->config();
   TaskLoss total;
-  forecast_windows(*forecaster_.model, data_.series, forecaster_.scaler, starts, data_.shape, kEvaluationBatch,
-                   [&](const WindowBatch& windows, const Tensor<float>& forecast) {
-                     const RegressionLossResult r =
-                         regression_loss(config.loss, forecast, windows.targets, nullptr, config.huber_delta);
-                     total.sum += r.sum;
-                     total.count += r.count;
-                   });
+  const Tensor<double> forecast =
+      forecaster_.forecast(data_.series, starts, kEvaluationBatch, [&](const WindowBatch& windows, const Tensor<float>& scaled) {
+        const RegressionLossResult r = regression_loss(config.loss, scaled, windows.targets, nullptr, config.huber_delta);
+        total.sum += r.sum;
+        total.count += r.count;
+      });
+  if (!starts.empty()) {
+    const ErrorMetrics overall = forecast_metrics(forecast, actual_targets(data_.series, starts, data_.shape)).overall;
+    total.metrics = {{"rmse", overall.rmse}, {"mae", overall.mae}, {"smape", overall.smape}};
+  }
   return total;
 }
 

@@ -83,11 +83,13 @@ void forecast_windows(ForecastModel<float>& model, const TimeSeries& series, con
   }
 }
 
-Tensor<double> Forecaster::forecast(const TimeSeries& series, std::span<const int64_t> starts, int64_t batch) {
+Tensor<double> Forecaster::forecast(const TimeSeries& series, std::span<const int64_t> starts, int64_t batch,
+                                    const std::function<void(const WindowBatch&, const Tensor<float>&)>& also) {
   const int64_t H = shape.horizon, T = static_cast<int64_t>(target_names.size());
   Tensor<double> result({static_cast<int64_t>(starts.size()), H, T});
   int64_t done = 0;
-  forecast_windows(*model, series, scaler, starts, shape, batch, [&](const WindowBatch&, const Tensor<float>& scaled) {
+  forecast_windows(*model, series, scaler, starts, shape, batch, [&](const WindowBatch& windows, const Tensor<float>& scaled) {
+    if (also) also(windows, scaled);
     const Tensor<double> original = scaler.inverse_targets(scaled);
     std::copy_n(original.data(), original.numel(), result.data() + done * H * T);
     done += scaled.dim(0);

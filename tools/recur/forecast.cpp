@@ -312,7 +312,8 @@ SubcommandRun add_forecast_train(CLI::App& app) {
         .from_flags = [&] { return forecast_task_from_flags(*task_flags, *training); },
         .from_checkpoint = [](const Checkpoint& c) -> std::unique_ptr<TrainingTask> {
           return ForecastTask::from_checkpoint(c);
-        }};
+        },
+        .validation_metrics = ForecastTask::metrics()};
     return run_training_command(*training, app, factory);
   };
 }

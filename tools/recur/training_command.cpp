@@ -101,7 +101,7 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   app.add_option("--monitor", f.monitor,
                  "The validation figure that picks best.safetensors and that --patience watches: loss, or one the "
                  "task validates with (seq2seq, caption: exact_match | token_error_rate | token_accuracy | bleu; "
-                 "classify, tag: accuracy | macro_f1; memory echo, copy: accuracy)")
+                 "classify, tag: accuracy | macro_f1; forecast: rmse | mae | smape; memory echo, copy: accuracy)")
       ->capture_default_str()->group(run);
   app.add_option("--log-every", f.log_every, "Iterations between log lines when not on a terminal")
       ->capture_default_str()->group(run);
