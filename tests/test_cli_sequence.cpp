@@ -85,7 +85,8 @@ TEST(CliClassify, MonitorRecordsTheDevFigureEvalGives) {
   const std::string dev = write_file(dir / "dev.tsv", sentiment_tsv(40, 1)).string();
   const fs::path run = dir / "run";
   const auto trained =
-      run_recur("classify train --data " + train + " --dev " + dev + " --monitor macro_f1 --run " + run.string() + kQuick);
+      run_recur("classify train --data " + train + " --dev " + dev + " --monitor macro_f1 --run " + run.string() +
+                kQuick);
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
   const Checkpoint best = load_checkpoint(run / "best.safetensors");
   EXPECT_EQ(best.training.at("trainer").at("monitor"), "macro_f1");

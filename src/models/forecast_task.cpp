@@ -118,12 +118,12 @@ TaskLoss ForecastTask::evaluate(DataPart part) {
   const auto& starts = data_.starts(part == DataPart::Validation ? SeriesPart::Validation : SeriesPart::Test);
   const ForecastModelConfig& config = forecaster_.model->config();
   TaskLoss total;
-  const Tensor<double> forecast =
-      forecaster_.forecast(data_.series, starts, kEvaluationBatch, [&](const WindowBatch& windows, const Tensor<float>& scaled) {
-        const RegressionLossResult r = regression_loss(config.loss, scaled, windows.targets, nullptr, config.huber_delta);
-        total.sum += r.sum;
-        total.count += r.count;
-      });
+  auto add_loss = [&](const WindowBatch& windows, const Tensor<float>& scaled) {
+    const RegressionLossResult r = regression_loss(config.loss, scaled, windows.targets, nullptr, config.huber_delta);
+    total.sum += r.sum;
+    total.count += r.count;
+  };
+  const Tensor<double> forecast = forecaster_.forecast(data_.series, starts, kEvaluationBatch, add_loss);
   if (!starts.empty()) {
     const ErrorMetrics overall = forecast_metrics(forecast, actual_targets(data_.series, starts, data_.shape)).overall;
     total.metrics = {{"rmse", overall.rmse}, {"mae", overall.mae}, {"smape", overall.smape}};

@@ -88,12 +88,13 @@ Tensor<double> Forecaster::forecast(const TimeSeries& series, std::span<const in
   const int64_t H = shape.horizon, T = static_cast<int64_t>(target_names.size());
   Tensor<double> result({static_cast<int64_t>(starts.size()), H, T});
   int64_t done = 0;
-  forecast_windows(*model, series, scaler, starts, shape, batch, [&](const WindowBatch& windows, const Tensor<float>& scaled) {
+  auto keep = [&](const WindowBatch& windows, const Tensor<float>& scaled) {
     if (also) also(windows, scaled);
     const Tensor<double> original = scaler.inverse_targets(scaled);
     std::copy_n(original.data(), original.numel(), result.data() + done * H * T);
     done += scaled.dim(0);
-  });
+  };
+  forecast_windows(*model, series, scaler, starts, shape, batch, keep);
   return result;
 }
 

@@ -194,7 +194,8 @@ void Trainer::resume(const Checkpoint& checkpoint) {
     elapsed_before_ = t.at("elapsed_seconds").get<double>();
     best_validation_ = number_or_nan(t.at("best_validation_loss"));
     // Checkpoints of older versions monitored the loss alone.
-    best_monitored_ = number_or_nan(t.contains("best_monitored") ? t.at("best_monitored") : t.at("best_validation_loss"));
+    best_monitored_ =
+        number_or_nan(t.contains("best_monitored") ? t.at("best_monitored") : t.at("best_validation_loss"));
     smoothed_loss_ = number_or_nan(t.at("smoothed_loss"));
     evaluations_without_improvement_ = t.at("evaluations_without_improvement").get<int64_t>();
   } catch (const FormatError&) {

@@ -154,8 +154,9 @@ SubcommandRun add_memory_train(CLI::App& app) {
           return MemoryTask::from_checkpoint(c);
         },
         // --task is checked with the other flags; until then, echo's figures.
-        .validation_metrics = MemoryTask::metrics(
-            task_flags->task == memory_task_name(MemoryTaskKind::Adding) ? MemoryTaskKind::Adding : MemoryTaskKind::Echo)};
+        .validation_metrics = MemoryTask::metrics(task_flags->task == memory_task_name(MemoryTaskKind::Adding)
+                                                      ? MemoryTaskKind::Adding
+                                                      : MemoryTaskKind::Echo)};
     return run_training_command(*training, app, factory);
   };
 }
