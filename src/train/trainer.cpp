@@ -60,6 +60,9 @@ double number_or_nan(const nlohmann::json& j) {
 
 constexpr double kSmoothing = 0.99;  // weight of the history in the smoothed loss
 
+// The validation loss as a monitored figure: the default, lower is better.
+const TaskMetric kLoss{"loss", /*higher_is_better=*/false};
+
 bool better(double value, double best, const TaskMetric& figure) {
   if (std::isnan(best)) return !std::isnan(value);
   return figure.higher_is_better ? value > best : value < best;
@@ -68,8 +71,8 @@ bool better(double value, double best, const TaskMetric& figure) {
 }  // namespace
 
 TaskMetric monitored_figure(const std::string& monitor, const std::vector<TaskMetric>& metrics) {
-  if (monitor == "loss") return {"loss", /*higher_is_better=*/false};
-  std::vector<std::string> names{"loss"};
+  if (monitor == kLoss.name) return kLoss;
+  std::vector<std::string> names{kLoss.name};
   for (const TaskMetric& metric : metrics) {
     if (metric.name == monitor) return metric;
     names.push_back(metric.name);
@@ -126,7 +129,7 @@ TrainerOptions TrainerOptions::from_json(const nlohmann::json& j) {
   o.max_seconds = j.at("max_seconds").get<double>();
   o.eval_every = j.at("eval_every").get<int64_t>();
   o.patience = j.at("patience").get<int64_t>();
-  o.monitor = j.value("monitor", std::string("loss"));  // absent in checkpoints of older versions, which monitored it
+  o.monitor = j.value("monitor", kLoss.name);  // absent in checkpoints of older versions, which monitored it
   o.log_every = j.at("log_every").get<int64_t>();
   o.max_bad_steps = j.at("max_bad_steps").get<int64_t>();
   o.seed = j.at("seed").get<uint64_t>();
@@ -261,7 +264,7 @@ TrainingOutcome Trainer::run() {
   outcome.best_monitored = best_monitored_;
   outcome.last_validation_loss = std::numeric_limits<double>::quiet_NaN();
   const ParameterList<float> parameters = task_.parameters();
-  if (monitored_.name != "loss" && !task_.has(DataPart::Validation))
+  if (monitored_.name != kLoss.name && !task_.has(DataPart::Validation))
     log.message(fmt::format("warning: nothing for monitor {} to watch: the run has no validation data, so no "
                             "best.safetensors",
                             monitored_.name));
@@ -310,14 +313,12 @@ TrainingOutcome Trainer::run() {
       const double loss = evaluation.mean();
       record.validation_loss = loss;
       outcome.last_validation_loss = loss;
-      if (better(loss, best_validation_, {"loss", false})) best_validation_ = loss;
-      double value = loss;
-      if (monitored_.name != "loss") {
-        const auto found = evaluation.metrics.find(monitored_.name);
-        if (found == evaluation.metrics.end())
-          throw std::logic_error("the task's evaluation did not give " + monitored_.name);
-        value = found->second;
-      }
+      if (better(loss, best_validation_, kLoss)) best_validation_ = loss;
+      const bool metric = monitored_.name != kLoss.name;
+      const auto found = evaluation.metrics.find(monitored_.name);
+      if (metric && found == evaluation.metrics.end())
+        throw std::logic_error("the task's evaluation did not give " + monitored_.name);
+      const double value = metric ? found->second : loss;
       improved = better(value, best_monitored_, monitored_);
       if (improved) {
         best_monitored_ = value;
@@ -325,7 +326,7 @@ TrainingOutcome Trainer::run() {
       } else {
         ++evaluations_without_improvement_;
       }
-      if (monitored_.name != "loss") {
+      if (metric) {
         record.monitored_name = monitored_.name;
         record.monitored = value;
         record.monitored_best = improved;
