@@ -107,6 +107,8 @@ expect --seq             train --data text.txt --run new --seq 0
 expect --eval-every      train --data text.txt --run new --eval-every 0
 expect --monitor         train --data text.txt --run new --monitor accuracy
 expect --monitor         classify train --data train.tsv --dev train.tsv --run new --monitor bleu
+expect --ema             train --data text.txt --run new --ema 1
+expect --ema             tag train --data conllu.conllu --run new --ema -0.5
 expect --max-time        train --data text.txt --run new --max-time 10parsecs
 expect --clip            train --data text.txt --run new --clip -5
 expect --clip-mode       train --data text.txt --run new --clip-mode sideways

@@ -59,21 +59,28 @@ TrainerOptions options_for(const fs::path& dir, int64_t iterations) {
   return o;
 }
 
-TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRun) {
+// 10 iterations straight against 5, then a resume to 10 in a new process's
+// model (different initial weights: the checkpoint must overwrite them).
+void expect_resumed_run_equals_uninterrupted_run(const std::string& name, double ema_decay) {
+  auto options = [&](const fs::path& dir, int64_t iterations) {
+    TrainerOptions o = options_for(dir, iterations);
+    o.ema_decay = ema_decay;
+    return o;
+  };
   // Uninterrupted: 10 iterations (crossing an epoch boundary: 6 batches/epoch).
   SmallRun straight;
   ASSERT_LT(straight.task->steps_per_epoch(), 10);
-  const fs::path dir_a = fresh_dir("straight");
-  Trainer(*straight.task, options_for(dir_a, 10)).run();
+  const fs::path dir_a = fresh_dir(name + "_straight");
+  Trainer(*straight.task, options(dir_a, 10)).run();
 
   // Interrupted after 5 (not a multiple of eval_every: the stop itself saves), then resumed.
   SmallRun first_half;
-  const fs::path dir_b = fresh_dir("resumed");
-  Trainer(*first_half.task, options_for(dir_b, 5)).run();
+  const fs::path dir_b = fresh_dir(name + "_resumed");
+  Trainer(*first_half.task, options(dir_b, 5)).run();
   const Checkpoint saved = load_checkpoint(dir_b / "last.safetensors");
   EXPECT_EQ(saved.training.at("iteration").get<int64_t>(), 5);
-  SmallRun second_half(/*seed=*/99);  // different initial weights: the checkpoint must overwrite them
-  Trainer resumed(*second_half.task, options_for(dir_b, 10));
+  SmallRun second_half(/*seed=*/99);
+  Trainer resumed(*second_half.task, options(dir_b, 10));
   resumed.resume(saved);
   resumed.run();
 
@@ -83,7 +90,22 @@ TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRun) {
   for (size_t k = 0; k < a.size(); ++k)
     for (int64_t i = 0; i < a[k]->value.numel(); ++i)
       ASSERT_EQ(a[k]->value[i], b[k]->value[i]) << a[k]->name << "[" << i << "]";
+  // And so are the checkpoints: the weights (averaged too, with ema_decay), the optimizer's state.
+  const Checkpoint last_a = load_checkpoint(dir_a / "last.safetensors");
+  const Checkpoint last_b = load_checkpoint(dir_b / "last.safetensors");
+  ASSERT_EQ(last_a.tensors.size(), last_b.tensors.size());
+  for (const auto& [tensor_name, tensor] : last_a.tensors)
+    for (int64_t i = 0; i < tensor.numel(); ++i)
+      ASSERT_EQ(tensor[i], last_b.tensor(tensor_name)[i]) << tensor_name << "[" << i << "]";
   EXPECT_TRUE(fs::exists(dir_a / "best.safetensors"));
+}
+
+TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRun) {
+  expect_resumed_run_equals_uninterrupted_run("resume", /*ema_decay=*/0);
+}
+
+TEST(Trainer, InterruptedAndResumedRunEqualsUninterruptedRunWithAveragedWeights) {
+  expect_resumed_run_equals_uninterrupted_run("resume_ema", /*ema_decay=*/0.9);
 }
 
 // A one-parameter task whose loss is (w - 3)^2, poisoned at chosen iterations.
@@ -181,6 +203,11 @@ TEST(Trainer, RejectsOptionsOutOfRange) {
   o = options_for(fresh_dir("bad_options"), 10);
   o.optimizer = "adadelta";
   EXPECT_THROW(Trainer(task, o), std::invalid_argument);
+  for (const double decay : {1.0, -0.1, std::nan("")}) {
+    o = options_for(fresh_dir("bad_options"), 10);
+    o.ema_decay = decay;
+    EXPECT_THROW(Trainer(task, o), OptionError) << decay;
+  }
 }
 
 // QuadraticTask with a validation part whose loss falls at every evaluation
@@ -281,6 +308,56 @@ TEST(Trainer, MonitorWithoutValidationDataWritesNoBestCheckpoint) {
   Trainer(task, o).run();
   EXPECT_TRUE(fs::exists(o.run_dir / "last.safetensors"));
   EXPECT_FALSE(fs::exists(o.run_dir / "best.safetensors"));
+}
+
+// QuadraticTask validated by its loss at the weights it is given, which it records.
+class QuadraticWithValidation : public QuadraticTask {
+ public:
+  std::vector<float> validated_at;
+  bool has(DataPart part) const override { return part == DataPart::Validation; }
+  TaskLoss evaluate(DataPart) override {
+    validated_at.push_back(w.value[0]);
+    const double diff = w.value[0] - 3.0;
+    return {diff * diff, 1};
+  }
+};
+
+// SGD steps from w = 0 on (w - 3)^2 and their average with decay 0.5, the
+// first step copying: w 0.6, 1.08, 1.464; average 0.6, 0.84, 1.152.
+TEST(Trainer, AveragedWeightsAreWhatValidationMeasuresAndCheckpointsHold) {
+  TrainerOptions o = options_for(fresh_dir("ema"), 3);
+  o.optimizer = "sgd";
+  o.schedule.base_lr = 0.1;
+  o.clip_mode = ClipMode::None;
+  o.eval_every = 2;
+  QuadraticWithValidation plain;
+  Trainer(plain, o).run();
+  const fs::path plain_dir = o.run_dir;
+
+  o.run_dir = fresh_dir("ema_averaged");
+  o.ema_decay = 0.5;
+  QuadraticWithValidation averaged;
+  const TrainingOutcome outcome = Trainer(averaged, o).run();
+  std::vector<double> w{0.0}, average;
+  for (int step = 0; step < 3; ++step) {
+    w.push_back(w.back() - 0.1 * 2 * (w.back() - 3));
+    average.push_back(step == 0 ? w.back() : 0.5 * average.back() + 0.5 * w.back());
+  }
+  // Averaging never changes the training itself.
+  EXPECT_EQ(averaged.w.value[0], plain.w.value[0]);
+  EXPECT_FLOAT_EQ(averaged.w.value[0], float(w[3]));
+  ASSERT_EQ(averaged.validated_at.size(), 2u);  // at iteration 2, and where the run stopped
+  EXPECT_FLOAT_EQ(averaged.validated_at[0], float(average[1]));
+  EXPECT_FLOAT_EQ(averaged.validated_at[1], float(average[2]));
+  EXPECT_FLOAT_EQ(plain.validated_at[1], float(w[3]));
+  EXPECT_NEAR(outcome.last_validation_loss, (average[2] - 3) * (average[2] - 3), 1e-5);
+
+  const Checkpoint last = load_checkpoint(o.run_dir / "last.safetensors");
+  EXPECT_FLOAT_EQ(last.tensor("w")[0], float(average[2]));
+  EXPECT_FLOAT_EQ(last.tensor("trained.w")[0], float(w[3]));
+  EXPECT_EQ(last.training.at("averaged_steps").get<int64_t>(), 3);
+  EXPECT_DOUBLE_EQ(last.training.at("trainer").at("ema_decay").get<double>(), 0.5);
+  EXPECT_FALSE(load_checkpoint(plain_dir / "last.safetensors").has("trained.w"));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ NAME=${NAME:-}  # run folder suffix, to keep runs of other settings apart
 THREADS=${THREADS:-1}  # 2: one model with the whole machine
 HIDDEN=${HIDDEN:-256}
 MONITOR=${MONITOR:-loss}  # what picks best.safetensors: loss (dev cross-entropy) or exact_match
+EMA=${EMA:-0}  # the decay of the weights' moving average (--ema); 0: the trained weights themselves
 # Settings fixed before training (no search: the time budget allowed one run per model);
 # dev selects the checkpoint (best dev cross-entropy) and the beam.
 # The learning rate decays (cosine, 2e-3 -> 2e-4): the earlier constant-rate runs' dev
@@ -30,7 +31,7 @@ MONITOR=${MONITOR:-loss}  # what picks best.safetensors: loss (dev cross-entropy
 # taken as 6 and 4) would be after MINUTES; a faster run spends the rest at 2e-4.
 COMMON="--target-tokens word --bidirectional --hidden ${HIDDEN} --embedding 64 --layers ${LAYERS} --dropout ${DROPOUT} --batch 64 \
   --lr 2e-3 --schedule cosine --min-lr 2e-4 --epochs 0 --eval-every 1000 --max-length 40 --seed 1 \
-  --threads ${THREADS} --max-time ${MINUTES}m --monitor ${MONITOR}"
+  --threads ${THREADS} --max-time ${MINUTES}m --monitor ${MONITOR} --ema ${EMA}"
 
 case "${1:-}" in
 data)

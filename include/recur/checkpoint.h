@@ -35,6 +35,8 @@ struct Checkpoint {
   bool has(const std::string& name) const { return tensors.count(name) != 0; }
   // The tensor, or FormatError naming the file and the tensor.
   const Tensor<float>& tensor(const std::string& name) const;
+  // The same, checked to have the shape a model needs (FormatError naming both otherwise).
+  const Tensor<float>& tensor(const std::string& name, const Shape& shape) const;
 };
 
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);

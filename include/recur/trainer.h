@@ -37,6 +37,10 @@ struct TrainerOptions {
   // validation loss, lower is better) or one of the task's validation_metrics()
   // ("exact_match", "accuracy", ...), as Keras's `monitor`.
   std::string monitor = "loss";
+  // Polyak averaging: 0 (off), or the decay of an exponential moving average
+  // of the weights (0.999 averages over about the last 1,000 steps), which is
+  // then what validation measures and checkpoints hold (train/weight_average.h).
+  double ema_decay = 0;
   int64_t log_every = 100;      // iterations between plain log lines when not on a terminal
   int64_t max_bad_steps = 5;    // consecutive non-finite steps that stop the run
   uint64_t seed = 1;
@@ -61,6 +65,7 @@ struct TrainingOutcome {
 TaskMetric monitored_figure(const std::string& monitor, const std::vector<TaskMetric>& metrics);
 
 class GradientAverager;
+class WeightAverage;
 struct ProgressRecord;
 
 class Trainer {
@@ -90,6 +95,8 @@ class Trainer {
  private:
   Checkpoint make_checkpoint() const;
   double elapsed_seconds() const;  // over all sessions of the run
+  // The task's validation, of the averaged weights when there are (--ema).
+  TaskLoss evaluate_validation();
   // A row of the log where the run stands (no validation, no ETA yet).
   ProgressRecord progress_record(double learning_rate, double loss, double grad_norm, double tokens_per_second) const;
   // last.safetensors (and best.safetensors) from rank 0; every rank takes part.
@@ -108,6 +115,7 @@ class Trainer {
   const Communicator& group_;
   std::unique_ptr<GradientAverager> averager_;
   std::unique_ptr<Optimizer<float>> optimizer_;
+  std::unique_ptr<WeightAverage> weight_average_;  // with options_.ema_decay > 0
   Rng rng_;
   int64_t iteration_ = 0;
   int64_t tokens_seen_ = 0;

@@ -23,6 +23,14 @@ const Tensor<float>& Checkpoint::tensor(const std::string& name) const {
   return it->second;
 }
 
+const Tensor<float>& Checkpoint::tensor(const std::string& name, const Shape& shape) const {
+  const Tensor<float>& stored = tensor(name);
+  if (stored.shape() != shape)
+    throw FormatError(path.string() + ": tensor '" + name + "' has shape " + shape_string(stored.shape()) +
+                      ", the model needs " + shape_string(shape));
+  return stored;
+}
+
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
   TensorMap entries;
   for (const auto& [name, tensor] : checkpoint.tensors) entries.emplace(name, TensorEntry::from(tensor));
@@ -80,13 +88,7 @@ void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkp
 }
 
 void load_parameters(const Checkpoint& checkpoint, const ParameterList<float>& parameters) {
-  for (Parameter<float>* p : parameters) {
-    const Tensor<float>& stored = checkpoint.tensor(p->name);
-    if (stored.shape() != p->value.shape())
-      throw FormatError(checkpoint.path.string() + ": tensor '" + p->name + "' has shape " +
-                        shape_string(stored.shape()) + ", the model needs " + shape_string(p->value.shape()));
-    p->value = stored;
-  }
+  for (Parameter<float>* p : parameters) p->value = checkpoint.tensor(p->name, p->value.shape());
 }
 
 }  // namespace recur

@@ -13,6 +13,7 @@
 #include "recur/option_error.h"
 #include "train/gradient_averaging.h"
 #include "train/training_log.h"
+#include "train/weight_average.h"
 
 namespace recur {
 
@@ -96,6 +97,7 @@ void TrainerOptions::validate() const {
   if (log_every < 1) fail("log_every", fmt::format("must be >= 1, got {}", log_every));
   if (max_bad_steps < 1) fail("max_bad_steps", fmt::format("must be >= 1, got {}", max_bad_steps));
   if (monitor.empty()) fail("monitor", "must name a validation figure (loss by default)");
+  if (!(ema_decay >= 0 && ema_decay < 1)) fail("ema_decay", fmt::format("must be in [0, 1), got {}", ema_decay));
   schedule.validate();
   resolve_optimizer_options(optimizer, optimizer_options);
 }
@@ -112,6 +114,7 @@ nlohmann::json TrainerOptions::to_json() const {
           {"eval_every", eval_every},
           {"patience", patience},
           {"monitor", monitor},
+          {"ema_decay", ema_decay},
           {"log_every", log_every},
           {"max_bad_steps", max_bad_steps},
           {"seed", seed}};
@@ -130,6 +133,7 @@ TrainerOptions TrainerOptions::from_json(const nlohmann::json& j) {
   o.eval_every = j.at("eval_every").get<int64_t>();
   o.patience = j.at("patience").get<int64_t>();
   o.monitor = j.value("monitor", kLoss.name);  // absent in checkpoints of older versions, which monitored it
+  o.ema_decay = j.value("ema_decay", 0.0);      // absent likewise: they did not average
   o.log_every = j.at("log_every").get<int64_t>();
   o.max_bad_steps = j.at("max_bad_steps").get<int64_t>();
   o.seed = j.at("seed").get<uint64_t>();
@@ -149,6 +153,7 @@ Trainer::Trainer(TrainingTask& task, TrainerOptions options, const Communicator&
   optimizer_ = make_optimizer<float>(options_.optimizer, options_.optimizer_options, task_.parameters());
   task_.distribute(group_);
   averager_ = std::make_unique<GradientAverager>(group_, task_.parameters());
+  if (options_.ema_decay > 0) weight_average_ = std::make_unique<WeightAverage>(options_.ema_decay, task_.parameters());
   give_rank_its_own_draws();
 }
 
@@ -179,6 +184,7 @@ void Trainer::resume(const Checkpoint& checkpoint) {
   const nlohmann::json& t = checkpoint.training;
   try {
     load_parameters(checkpoint, task_.parameters());
+    if (weight_average_) weight_average_->restore(checkpoint, t.at("averaged_steps").get<int64_t>());
     OptimizerState<float> state;
     state.scalars = t.at("optimizer");
     for (const auto& [name, tensor] : checkpoint.tensors)
@@ -224,6 +230,17 @@ ProgressRecord Trainer::progress_record(double learning_rate, double loss, doubl
   return record;
 }
 
+TaskLoss Trainer::evaluate_validation() {
+  if (!weight_average_) return task_.evaluate(DataPart::Validation);
+  // The averaged weights are measured; the trained ones come back whatever happens.
+  struct Exchange {
+    WeightAverage& average;
+    explicit Exchange(WeightAverage& a) : average(a) { average.swap(); }
+    ~Exchange() { average.swap(); }
+  } exchange(*weight_average_);
+  return task_.evaluate(DataPart::Validation);
+}
+
 double Trainer::elapsed_seconds() const {
   if (!session_start_) return elapsed_before_;
   return elapsed_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - *session_start_).count();
@@ -232,6 +249,7 @@ double Trainer::elapsed_seconds() const {
 Checkpoint Trainer::make_checkpoint() const {
   Checkpoint checkpoint;
   store_parameters(task_.parameters(), checkpoint);
+  if (weight_average_) weight_average_->store(checkpoint);
   const OptimizerState<float> state = optimizer_->state();
   for (const auto& [name, tensor] : state.tensors) checkpoint.tensors[name] = tensor;
   checkpoint.model = task_.describe_model();
@@ -249,6 +267,7 @@ Checkpoint Trainer::make_checkpoint() const {
                          {"smoothed_loss", number_or_null(smoothed_loss_)},
                          {"evaluations_without_improvement", evaluations_without_improvement_},
                          {"data", task_.describe_data()}};
+  if (weight_average_) checkpoint.training["averaged_steps"] = weight_average_->updates();
   checkpoint.training["position"] = task_.save_position(checkpoint);
   return checkpoint;
 }
@@ -309,7 +328,7 @@ TrainingOutcome Trainer::run() {
   auto validate_and_save = [&](ProgressRecord& record) {
     bool improved = false;
     if (group_.is_root() && task_.has(DataPart::Validation)) {
-      const TaskLoss evaluation = task_.evaluate(DataPart::Validation);
+      const TaskLoss evaluation = evaluate_validation();
       const double loss = evaluation.mean();
       record.validation_loss = loss;
       outcome.last_validation_loss = loss;
@@ -382,6 +401,7 @@ TrainingOutcome Trainer::run() {
       clipped = clip_grad_value(parameters, options_.clip) > 0;
     clipped_steps_ += clipped ? 1 : 0;
     optimizer_->step(learning_rate);
+    if (weight_average_) weight_average_->update();
     ++iteration_;
     tokens_seen_ += loss.count;
     window_tokens += loss.count;

@@ -53,7 +53,8 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   for (const auto& [option, flag] : {std::pair{"run_dir", "--run"}, {"base_lr", "--lr"},
                                      {"max_iterations", "--max-iters"}, {"max_seconds", "--max-time"},
                                      {"warmup_iterations", "--warmup"}, {"decay_iterations", "--decay-iters"},
-                                     {"hidden_size", "--hidden"}, {"num_layers", "--layers"}})
+                                     {"hidden_size", "--hidden"}, {"num_layers", "--layers"},
+                                     {"ema_decay", "--ema"}})
     name_flag(option, flag);
 
   const char* initialisation = "Initialisation";
@@ -93,6 +94,10 @@ void add_training_flags(CLI::App& app, TrainingFlags& f) {
   app.add_option("--clip-mode", f.clip_mode, "norm (global norm) | value (min-char-rnn) | none")
       ->capture_default_str()->group(optimization);
   app.add_option("--clip", f.clip, "Max gradient norm, or value limit")->capture_default_str()->group(optimization);
+  app.add_option("--ema", f.ema,
+                 "Average the weights: the decay of their exponential moving average (0.999 averages over about "
+                 "the last 1,000 steps; 0: off), which validation measures and checkpoints hold")
+      ->capture_default_str()->group(optimization);
   app.add_option("--seed", f.seed, "Random seed")->capture_default_str()->group(optimization);
 
   const char* run = "Run";
@@ -161,6 +166,7 @@ TrainerOptions trainer_options(const TrainingFlags& f, int64_t steps_per_epoch) 
   o.eval_every = f.eval_every;
   o.patience = f.patience;
   o.monitor = f.monitor;
+  o.ema_decay = f.ema;
   o.log_every = f.log_every;
   o.seed = f.seed;
   o.validate();

@@ -36,6 +36,7 @@ struct TrainingFlags {
   double clip = 5.0;
   int64_t max_iters = 0, eval_every = 500, patience = 0, log_every = 100;
   std::string monitor = "loss";  // what picks best.safetensors and what --patience watches
+  double ema = 0;  // the decay of the weights' moving average; 0: no averaging
   double epochs = 10;
   std::string max_time;
   std::string run;
