@@ -26,7 +26,8 @@ safetensors package is not needed). The module is
 with the state_dict names recur writes: embedding.weight, rnn.weight_ih_l0,
 rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, ..., decoder.weight,
 decoder.bias. Other tensors in the file (optimizer buffers "optimizer.*", the
-carried state "state.*") are not part of the model and are ignored.
+carried state "state.*", with --ema the trained weights "trained.*" beside the
+average the model's names hold) are not part of the model and are ignored.
 
 Options: --float64 runs the model in double precision (default: float32, as
 saved).

@@ -358,6 +358,10 @@ TEST(Trainer, AveragedWeightsAreWhatValidationMeasuresAndCheckpointsHold) {
   EXPECT_EQ(last.training.at("averaged_steps").get<int64_t>(), 3);
   EXPECT_DOUBLE_EQ(last.training.at("trainer").at("ema_decay").get<double>(), 0.5);
   EXPECT_FALSE(load_checkpoint(plain_dir / "last.safetensors").has("trained.w"));
+  // The trained weights are training state, as the optimizer's buffers: not counted as the model's.
+  EXPECT_TRUE(is_model_tensor("w"));
+  EXPECT_FALSE(is_model_tensor("trained.w"));
+  EXPECT_FALSE(is_model_tensor("optimizer.w.momentum_buffer"));
 }
 
 }  // namespace

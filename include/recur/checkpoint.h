@@ -3,7 +3,9 @@
 //
 //   tensors                      parameters under PyTorch's names ("rnn.weight_ih_l0"),
 //                                optimizer buffers ("optimizer.<parameter>.<buffer>"),
-//                                carried hidden state ("state.h", "state.c")
+//                                carried hidden state ("state.h", "state.c"),
+//                                with --ema the trained weights ("trained.<parameter>")
+//                                while the parameters' names hold their average
 //   __metadata__["recur.format"]   "recur-checkpoint-1"
 //   __metadata__["recur.model"]    JSON: what the model is (task, configuration, vocabulary)
 //   __metadata__["recur.training"] JSON: iteration, epoch, data position, RNG, optimizer
@@ -53,6 +55,10 @@ void require_task(const Checkpoint& checkpoint, const std::string& task, const s
 // The budget for rebuilding the checkpoint's model (parameter_budget.h): the
 // elements of all its tensors. Keep it alive while the model is constructed.
 ParameterBudget parameter_budget(const Checkpoint& checkpoint);
+
+// Whether a tensor is the model's, not training state (optimizer buffers,
+// carried hidden state, the trained weights beside their average).
+bool is_model_tensor(const std::string& name);
 
 // Copies the parameters' values into the checkpoint under their names.
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint);

@@ -83,6 +83,12 @@ ParameterBudget parameter_budget(const Checkpoint& checkpoint) {
   return ParameterBudget(elements, checkpoint.path.string());
 }
 
+bool is_model_tensor(const std::string& name) {
+  for (const char* prefix : {"optimizer.", "state.", "trained."})
+    if (name.starts_with(prefix)) return false;
+  return true;
+}
+
 void store_parameters(const ParameterList<float>& parameters, Checkpoint& checkpoint) {
   for (const Parameter<float>* p : parameters) checkpoint.tensors[p->name] = p->value;
 }

@@ -43,7 +43,7 @@ std::optional<Checkpoint> load_if_there(const fs::path& path, std::vector<std::s
 int64_t parameter_count(const Checkpoint& checkpoint) {
   int64_t count = 0;
   for (const auto& [name, tensor] : checkpoint.tensors)
-    if (name.rfind("optimizer.", 0) != 0 && name.rfind("state.", 0) != 0) count += tensor.numel();
+    if (is_model_tensor(name)) count += tensor.numel();
   return count;
 }
 
