@@ -5,6 +5,7 @@
 # the test, read once. See docs/results.md, "SST-2 without a leaking test".
 #
 #   docs/results/sst2_clean.sh search          # trains each configuration below, prints validation accuracy
+#                                              # (NAMES="a b": only these)
 #   docs/results/sst2_clean.sh test NAME       # the test split, once, with the best-on-validation run of NAME
 #
 # Writes /tmp/sst2-clean/{train,validation}.tsv, runs/sst2-clean-NAME/, and
@@ -27,10 +28,12 @@ declare -A configs=(
   [mean-150-d50]="--pooling mean --hidden 150 --dropout 0.5"
   [max-150-d30]="--pooling max --hidden 150 --dropout 0.3"
   [max-300-d50]="--pooling max --hidden 300 --dropout 0.5"
+  [max-150-d30-ema]="--pooling max --hidden 150 --dropout 0.3 --ema 0.999"
 )
-names=(max-150-d50 mean-150-d50 max-150-d30 max-300-d50)
+# The first search's four; the averaged-weights variant came later (NAMES=max-150-d30-ema).
+read -r -a names <<< "${NAMES:-max-150-d50 mean-150-d50 max-150-d30 max-300-d50}"
 
-mkdir -p "$split"
+mkdir -p "$split" runs
 [ -f "$split/validation.tsv" ] ||
   /usr/bin/python3 "$out/sst2_sentence_split.py" "$data/train.tsv" "$split/train.tsv" "$split/validation.tsv" 900 0
 
