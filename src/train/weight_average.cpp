@@ -2,7 +2,6 @@
 
 #include <utility>
 
-
 namespace recur {
 
 WeightAverage::WeightAverage(double decay, ParameterList<float> parameters)
@@ -11,8 +10,8 @@ WeightAverage::WeightAverage(double decay, ParameterList<float> parameters)
 }
 
 void WeightAverage::update() {
-  // In double, so that a decay of 0.9999 does not lose the weights' last bits
-  // to rounding (as PyTorch's lerp in float would not either: it rounds once).
+  // Each element computed in double and rounded once, so that with a decay
+  // near 1 the small share of the new weights is not lost to float rounding.
   const double keep = updates_ == 0 ? 0.0 : decay_;
   for (size_t k = 0; k < parameters_.size(); ++k) {
     float* average = average_[k].data();
