@@ -6,21 +6,13 @@ prints the first difference and exits 1. Used by scripts/kill_trials.sh.
     python3 scripts/compare_checkpoints.py A.safetensors B.safetensors
 """
 import json
-import struct
 import sys
+
+import safetensors_file
 
 
 def read(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    buffer = data[8 + n :]
-    metadata = header.pop("__metadata__", {})
-    tensors = {
-        name: (e["dtype"], e["shape"], buffer[e["data_offsets"][0] : e["data_offsets"][1]])
-        for name, e in header.items()
-    }
+    metadata, tensors = safetensors_file.read(path)
     training = json.loads(metadata.get("recur.training", "{}"))
     training.pop("elapsed_seconds", None)  # wall-clock time: the one field that may differ
     return tensors, training, metadata.get("recur.model")
